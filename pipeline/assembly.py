@@ -1,0 +1,72 @@
+"""Assembles the wirestory pipeline from the step transforms."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+
+from pipeline.options import WirestoryOptions
+from transforms.candidates import FindSimilarPairs
+from transforms.extract import ExtractArticles, ExtractionSettings
+from transforms.read import MatchInputs, ReadDocuments
+from transforms.records import ExtractedArticle
+from transforms.signatures import ComputeSignatures, MinHashParams
+from transforms.stories import AssignStories
+from transforms.write import SummariseRun, WriteTables, log_progress
+
+
+@beam.typehints.with_input_types(ExtractedArticle)
+class GroupStories(beam.PTransform):
+    """Articles -> article rows (main output) and story rows ('stories') via MinHash LSH."""
+
+    def __init__(self, params: MinHashParams, cc_rounds: int = DEFAULT_ROUNDS) -> None:
+        super().__init__()
+        self._params = params
+        self._cc_rounds = cc_rounds
+
+    def expand(self, articles: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        signatures = articles | "Signatures" >> ComputeSignatures(self._params)
+        edges = signatures | "Candidates" >> FindSimilarPairs(self._params)
+        labels = edges | "Clusters" >> ConnectedComponents(self._cc_rounds)
+        return (articles, signatures, labels) | "Canonical" >> AssignStories()
+
+
+@beam.typehints.with_input_types(str)
+class ArticlesFromFiles(beam.PTransform):
+    """Input patterns -> matched files, extracted articles and rejects (as table rows)."""
+
+    def __init__(self, patterns: list[str], options: WirestoryOptions) -> None:
+        super().__init__()
+        self._patterns = patterns
+        self._limits = options.read_limits()
+        self._settings: ExtractionSettings = options.extraction_settings()
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
+        files = pbegin | "MatchInputs" >> MatchInputs(self._patterns)
+        read = files | "ReadDocuments" >> ReadDocuments(self._limits)
+        extracted = (
+            read.docs
+            | "ProgressRead" >> log_progress("read")
+            | "ExtractArticles" >> ExtractArticles(self._settings)
+        )
+        rejects = (
+            (read.rejects, extracted.rejects)
+            | "AllRejects" >> beam.Flatten()
+            | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
+        )
+        articles = extracted.articles | "ProgressExtract" >> log_progress("extracted")
+        return {"files": files, "articles": articles, "rejects": rejects}
+
+
+def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory: str) -> None:
+    """Adds every step, writing the tables and summary.json under `directory`."""
+    inputs = pipeline | "Articles" >> ArticlesFromFiles(options.inputs, options)
+    rounds = options.cc_rounds or DEFAULT_ROUNDS
+    grouped = inputs["articles"] | "GroupStories" >> GroupStories(options.minhash_params(), rounds)
+    tables = {
+        "articles": grouped.articles,
+        "stories": grouped.stories,
+        "rejects": inputs["rejects"],
+    }
+    _ = tables | "WriteTables" >> WriteTables(directory)
+    _ = {"inputs": inputs["files"], **tables} | "Summarise" >> SummariseRun(directory)

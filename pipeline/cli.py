@@ -1,0 +1,127 @@
+"""The `wirestory` command: `wirestory run INPUT... --output DIR` and `wirestory demo DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.options import WirestoryOptions
+from pipeline.run import UsageError, run
+
+_EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirestory", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_cmd = commands.add_parser(
+        "run", help="Extract and group articles into Parquet tables.", epilog=_EPILOG
+    )
+    run_cmd.add_argument("inputs", nargs="+", metavar="INPUT", help="File, directory or glob.")
+    WirestoryOptions._add_argparse_args(run_cmd)
+    _add_run_flags(run_cmd)
+    demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
+    demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
+    demo.add_argument("--seed", type=int, default=7, help="Corpus generator seed.")
+    _add_run_flags(demo)
+    return parser
+
+
+def _add_run_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None, help="Local worker processes.")
+    parser.add_argument(
+        "--runner", default="local", help="local (default), portable, dataflow, flink, spark."
+    )
+    parser.add_argument("--quiet", action="store_true", help="Only print the summary.")
+
+
+def _one_line(err: BaseException) -> str:
+    """The most telling line of a (possibly nested, multi-line) pipeline error."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    marked = [line for line in lines if "wirestory" in line.lower()]
+    text = (marked or lines or [type(err).__name__])[-1]
+    return f"{type(err).__name__}: {text}"[:500]
+
+
+def print_summary(manifest: dict[str, Any], directory: str) -> None:
+    """Prints what the run did, as a person reads it."""
+    counts = manifest["counts"]
+    reasons = ", ".join(f"{k}: {v}" for k, v in manifest["rejects_by_reason"].items())
+    print(f"wirestory: done in {manifest['seconds']:.1f} s")
+    print(f"  inputs              {counts['inputs']:>8}")
+    print(f"  articles            {counts['articles']:>8}")
+    print(f"  rejects             {counts['rejects']:>8}" + (f"   ({reasons})" if reasons else ""))
+    print(f"  stories             {counts['stories']:>8}")
+    print(f"  duplicate articles  {manifest['duplicate_articles']:>8}")
+    largest = [s for s in manifest["largest_stories"] if s["size"] > 1]
+    if largest:
+        print("  largest stories:")
+        for story in largest:
+            print(f"    {story['size']:>5}  {story['story_id']}  {story['title'] or '(no title)'}")
+    print(f"  output: {directory} (articles/ stories/ rejects/ manifest.json)")
+
+
+def _configure_logging(quiet: bool) -> None:
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    # Beam's own INFO lines name internal stages; ours say what progresses.
+    logging.getLogger("apache_beam").setLevel(logging.WARNING)
+
+
+def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
+    values = {k: v for k, v in vars(args).items() if k not in ("command", "workers", "quiet")}
+    values.pop("directory", None)
+    values.pop("seed", None)
+    values.update(overrides)
+    options = PipelineOptions(beam_args, **values)
+    return run(options=options, workers=args.workers)
+
+
+def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:
+    from pipeline.demo import generate_demo_corpus
+    from pipeline.demo_check import check_against_truth
+
+    root = Path(args.directory)
+    corpus = generate_demo_corpus(root / "articles", seed=args.seed)
+    out = root / "out"
+    manifest = _run(
+        args, beam_args, inputs=[str(root / "articles")], output=str(out), overwrite=True
+    )
+    print_summary(manifest, str(out))
+    print(check_against_truth(corpus, root / "articles", out))
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parses the command line, runs, prints the summary; returns the exit code."""
+    args, beam_args = _parser().parse_known_args(argv)
+    _configure_logging(args.quiet)
+    try:
+        if args.command == "demo":
+            _demo(args, beam_args)
+        else:
+            manifest = _run(args, beam_args)
+            print_summary(manifest, args.output)
+    except UsageError as err:
+        print(f"wirestory: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("wirestory: interrupted; partial output removed", file=sys.stderr)
+        return 130
+    except Exception as err:  # the pipeline failed: one line for the user, details in the log
+        logging.getLogger("wirestory").debug("pipeline failure", exc_info=True)
+        print(f"wirestory: pipeline failed: {_one_line(err)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Pipeline options: wirestory's own flags on top of Beam's PipelineOptions."""
+
+from __future__ import annotations
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from transforms.extract import ExtractionSettings
+from transforms.read import ReadLimits
+from transforms.signatures import MinHashParams
+
+DEFAULTS = MinHashParams.__dataclass_fields__
+_LIMITS = ReadLimits()
+
+
+class WirestoryOptions(PipelineOptions):
+    """Inputs, output and algorithm settings; every Beam option passes through unchanged."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser) -> None:
+        parser.add_argument(
+            "--input",
+            dest="inputs",
+            action="append",
+            default=[],
+            help="File, directory (recursed) or glob on any Beam filesystem. Repeatable.",
+        )
+        parser.add_argument("--output", help="Output directory (local, gs://, s3://, ...).")
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            default=False,
+            help="Replace an existing wirestory output directory.",
+        )
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=DEFAULTS["threshold"].default,
+            help="Estimated Jaccard similarity at which two articles are the same story.",
+        )
+        parser.add_argument(
+            "--containment",
+            type=float,
+            default=DEFAULTS["containment"].default,
+            help="Share of a shorter copy found in a longer one that also makes it the same story.",
+        )
+        parser.add_argument(
+            "--shingle_size",
+            "--shingle-size",
+            dest="shingle_size",
+            type=int,
+            default=DEFAULTS["shingle_size"].default,
+            help="Words per shingle.",
+        )
+        parser.add_argument(
+            "--num_perm",
+            "--num-perm",
+            dest="num_perm",
+            type=int,
+            default=DEFAULTS["num_perm"].default,
+            help="MinHash permutations per signature.",
+        )
+        parser.add_argument(
+            "--cc_rounds",
+            "--cc-rounds",
+            dest="cc_rounds",
+            type=int,
+            default=None,
+            help="Connected-components rounds unrolled in the graph (default: enough for 10^7 nodes).",
+        )
+        parser.add_argument(
+            "--max_file_bytes",
+            "--max-file-bytes",
+            dest="max_file_bytes",
+            type=int,
+            default=_LIMITS.max_file_bytes,
+            help="Largest input file read, in bytes; larger files are rejected as too_large.",
+        )
+        parser.add_argument(
+            "--max_decompressed_bytes",
+            "--max-decompressed-bytes",
+            dest="max_decompressed_bytes",
+            type=int,
+            default=_LIMITS.max_decompressed_bytes,
+            help="Largest decompressed size of a .gz input; beyond it the file is too_large.",
+        )
+
+    def minhash_params(self) -> MinHashParams:
+        """The similarity settings these options ask for."""
+        return MinHashParams(
+            num_perm=self.num_perm,
+            shingle_size=self.shingle_size,
+            threshold=self.threshold,
+            containment=self.containment,
+        )
+
+    def read_limits(self) -> ReadLimits:
+        """The read limits these options ask for."""
+        return ReadLimits(self.max_file_bytes, self.max_decompressed_bytes)
+
+    def extraction_settings(self) -> ExtractionSettings:
+        """The extraction settings (not configurable from the command line yet)."""
+        return ExtractionSettings()

@@ -1,0 +1,122 @@
+"""Beam-style entry point: python -m pipeline.run --input ... --output ... [Beam options]."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import platform
+import sys
+import time
+from importlib import metadata
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from transforms.components import DEFAULT_ROUNDS
+
+from pipeline import output
+from pipeline.assembly import build_pipeline
+from pipeline.options import WirestoryOptions
+from runners.profiles import resolve_runner
+from transforms.read import expand_input
+from transforms.write import SUMMARY_FILE
+
+_LOG = logging.getLogger("wirestory")
+_PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")
+
+
+class UsageError(Exception):
+    """The run cannot start as asked (bad flags, missing inputs, unusable output)."""
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in _PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def check_inputs(patterns: list[str]) -> None:
+    """Fails early, with the culprit named, when an input matches nothing."""
+    if not patterns:
+        raise UsageError("no input given")
+    for pattern in patterns:
+        try:
+            found = FileSystems.match([expand_input(pattern)], limits=[1])[0].metadata_list
+        except Exception as err:  # filesystems raise their own error types
+            raise UsageError(f"cannot list input {pattern}: {err}") from err
+        if not found:
+            raise UsageError(f"input {pattern} matched no files")
+
+
+def run(
+    argv: list[str] | None = None,
+    options: PipelineOptions | None = None,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Runs the pipeline to completion and returns the manifest it wrote."""
+    options = options if options is not None else PipelineOptions(argv)
+    wirestory = options.view_as(WirestoryOptions)
+    if not wirestory.output:
+        raise UsageError("--output is required")
+    try:
+        params = wirestory.minhash_params()
+    except ValueError as err:
+        raise UsageError(str(err)) from err
+    check_inputs(wirestory.inputs)
+    try:
+        output.prepare_output(wirestory.output, wirestory.overwrite)
+    except output.OutputError as err:
+        raise UsageError(str(err)) from err
+    runner = resolve_runner(options, workers)
+    staging = output.staging_dir(wirestory.output)
+    started = time.monotonic()
+    _LOG.info(
+        "running on %s: %s -> %s",
+        runner if isinstance(runner, str) else "FnApiRunner",
+        ", ".join(wirestory.inputs),
+        wirestory.output,
+    )
+    try:
+        with beam.Pipeline(runner=runner, options=options) as pipeline:
+            build_pipeline(pipeline, wirestory, staging)
+        summary = output.read_json(FileSystems.join(staging, SUMMARY_FILE))
+    except BaseException:
+        output.discard_staging(wirestory.output)
+        raise
+    manifest = {
+        "inputs": wirestory.inputs,
+        "counts": {k: summary[k] for k in ("inputs", "articles", "stories", "rejects")},
+        "duplicate_articles": summary["articles"] - summary["stories"],
+        "rejects_by_reason": dict(sorted(summary["rejects_by_reason"].items())),
+        "largest_stories": summary["largest"],
+        "parameters": {
+            "minhash": dataclasses.asdict(params),
+            "read_limits": dataclasses.asdict(wirestory.read_limits()),
+            "extraction": dataclasses.asdict(wirestory.extraction_settings()),
+            "cc_rounds": wirestory.cc_rounds or DEFAULT_ROUNDS,
+        },
+        "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
+        "versions": _versions(),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    manifest["files"] = output.publish(wirestory.output, manifest)
+    return manifest
+
+
+def main() -> None:
+    """Console entry for `python -m pipeline.run`."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        manifest = run(sys.argv[1:])
+    except UsageError as err:
+        sys.exit(f"wirestory: {err}")
+    print(manifest["counts"])
+
+
+if __name__ == "__main__":
+    main()

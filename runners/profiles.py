@@ -1,0 +1,48 @@
+"""Runner profiles: the options each named runner needs. Data, not pipeline logic."""
+
+from __future__ import annotations
+
+from apache_beam.options.pipeline_options import (
+    DirectOptions,
+    PipelineOptions,
+    PortableOptions,
+    StandardOptions,
+)
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.runner import PipelineRunner
+
+LOCAL = "local"
+PORTABLE = "portable"
+# Short names accepted by `wirestory run --runner` -> Beam runner class names.
+ALIASES = {
+    LOCAL: "FnApiRunner",
+    "fnapirunner": "FnApiRunner",
+    PORTABLE: "PortableRunner",
+    "dataflow": "DataflowRunner",
+    "flink": "FlinkRunner",
+    "spark": "SparkRunner",
+}
+
+
+def resolve_runner(options: PipelineOptions, workers: int | None = None) -> PipelineRunner | str:
+    """Returns the runner for the options; the default is the local FnApiRunner, pinned.
+
+    Beam's auto DirectRunner would first try to download the Prism runner, and behave
+    differently where it can: pinning FnApiRunner keeps local runs the same everywhere.
+    """
+    standard = options.view_as(StandardOptions)
+    name = ALIASES.get((standard.runner or LOCAL).lower(), standard.runner or "FnApiRunner")
+    if workers is not None and workers > 1:
+        direct = options.view_as(DirectOptions)
+        direct.direct_num_workers = workers
+        direct.direct_running_mode = "multi_processing"
+    if name == "FnApiRunner":
+        standard.runner = None
+        return FnApiRunner()
+    if name == "PortableRunner":
+        portable = options.view_as(PortableOptions)
+        # The embedded job service runs offline: the Job API path Flink and Spark use.
+        portable.job_endpoint = portable.job_endpoint or "embed"
+        portable.environment_type = portable.environment_type or "LOOPBACK"
+    standard.runner = name
+    return name

@@ -1,0 +1,81 @@
+"""Pydantic models of the output tables: the one source of their Parquet schemas and documentation."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RejectReason(str, enum.Enum):
+    """Why an input file or record did not become an article."""
+
+    UNREADABLE = "unreadable"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    TOO_LARGE = "too_large"
+    DECOMPRESS_ERROR = "decompress_error"
+    DECODE_ERROR = "decode_error"
+    EMPTY = "empty"
+    NOT_ARTICLE = "not_article"
+    EXTRACT_ERROR = "extract_error"
+    TIMEOUT = "timeout"
+    MALFORMED_RECORD = "malformed_record"
+
+
+class Article(BaseModel):
+    """One extracted article and the story it belongs to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str = Field(description="Deterministic id: first 16 hex chars of blake2b(source_uri).")
+    source_uri: str = Field(
+        description="Matched path or URI of the input, as the filesystem reports it."
+    )
+    url: str | None = Field(description="Article URL from canonical/og:url tags, when present.")
+    title: str | None = Field(description="Headline.")
+    author: str | None = Field(description="Byline, when found.")
+    published: datetime.date | None = Field(description="Publication date, when found.")
+    sitename: str | None = Field(description="Publisher name, when found.")
+    language: str | None = Field(description="Language code from the page's lang attribute.")
+    text: str = Field(description="Clean article text, paragraphs separated by blank lines.")
+    word_count: int = Field(description="Number of words in text.")
+    story_id: str = Field(description="Id of the story group this article belongs to.")
+    is_canonical: bool = Field(description="True for the one canonical copy of each story.")
+    similarity: float = Field(
+        description="Estimated Jaccard similarity to the canonical copy (1.0 for it)."
+    )
+
+
+class Story(BaseModel):
+    """One group of near-duplicate articles with its canonical version."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story_id: str = Field(description="Deterministic id: 'st_' + the smallest doc_id in the group.")
+    canonical_doc_id: str = Field(description="doc_id of the most complete copy.")
+    title: str | None = Field(description="Title of the canonical copy.")
+    url: str | None = Field(description="URL of the canonical copy.")
+    text: str = Field(description="Text of the canonical copy.")
+    size: int = Field(description="Number of articles in the group.")
+    doc_ids: list[str] = Field(description="All doc_ids in the group, sorted.")
+    urls: list[str] = Field(description="Distinct non-null URLs in the group, sorted.")
+    sites: list[str] = Field(description="Distinct non-null site names in the group, sorted.")
+    first_published: datetime.date | None = Field(
+        description="Earliest published date in the group."
+    )
+    last_published: datetime.date | None = Field(description="Latest published date in the group.")
+
+
+class Reject(BaseModel):
+    """An input file or record that did not become an article, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_uri: str = Field(description="Matched path or URI of the input (FILE#N for a record).")
+    stage: str = Field(description="Pipeline stage that rejected it: read, decode or extract.")
+    reason: RejectReason = Field(description="One of the documented reject reasons.")
+    detail: str = Field(description="Human-readable detail, e.g. the exception message.")
+
+
+TABLES: dict[str, type[BaseModel]] = {"articles": Article, "stories": Story, "rejects": Reject}

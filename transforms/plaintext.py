@@ -1,0 +1,253 @@
+"""Clean scraped plain-text news articles into body text plus title, date and author."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from dateutil import parser as date_parser
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """Result of cleaning one plain-text article."""
+
+    title: str | None
+    published: datetime.date | None
+    author: str | None
+    text: str  # kept paragraphs joined with "\n\n"
+    dropped_lines: tuple[str, ...]  # lines removed as boilerplate (for diagnostics/eval)
+
+
+# Pattern rules only judge short lines: a long line is reporting even if it starts like a promo.
+_MAX_BOILERPLATE_WORDS = 20
+# Publication datelines sit under the headline; further down "Published ..." is prose.
+_DATELINE_WINDOW = 8
+_TITLE_MAX_CHARS = 120
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compile a case-insensitive, whole-line pattern."""
+    return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
+
+
+# (category, pattern) pairs, checked in order; the first match names the category.
+_BOILERPLATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("newsletter", _rx(r"(sign[ -]?up|subscribe)(\s+(now|today|here))?(\s*:.*|\s+(for|to)\b.*)?")),
+    ("newsletter", _rx(r".*\bdelivered to your inbox\b.*")),
+    ("newsletter", _rx(r"(get|receive) (our|the)\b.*\bnewsletters?\b.*")),
+    ("share", _rx(r"follow (topic|us|@\w+)\b.*|click to (share|print|email)\b.*")),
+    ("share", _rx(r"share( this( article| story| post)?)?( on \w+)?:?|share via \w+")),
+    ("ad", _rx(r"advertisement|advertising|sponsored( content| post)?|paid (content|post)|ad")),
+    ("ad", _rx(r".*\b\d+% (first )?deposit bonus\b.*|.*\bbonus up to\b.*")),
+    ("nav", _rx(r"post navigation|(previous|next) (article|post|story)|skip to (main )?content")),
+    ("nav", _rx(r"back to top|home|news|marketplace|menu|search|most (read|popular|viewed)")),
+    ("nav", _rx(r"trending( now| stories)?|top stories|latest news|you may also like")),
+    ("nav", _rx(r"more (from|on|in) [^.!?]*|read (more|also|next)\b.*|see also\b.*")),
+    ("nav", _rx(r"related( stories| articles| coverage)?\s*:.*|related( stories| articles)?")),
+    ("copyright", _rx(r"(copyright|\(c\)|©)\b.*|.*\b(all )?rights reserved\b.*")),
+    ("photo", _rx(r"(photo|photograph|image|picture)s?\s*:.*|.*\bvia getty images\b.*")),
+    ("photo", _rx(r"\(?(photo|image|picture)s?\s+(by|courtesy|credit)\b.*")),
+)
+
+# Explicit "PHOTO: X" / "(Photo by X)" credits; the line just before one is its caption.
+_PHOTO_CREDIT = re.compile(r"^\(?(photo|image|picture)s?(\s*:|\s+(by|courtesy)\b)", re.IGNORECASE)
+_ATTRIBUTION = re.compile(r"\b(said|says|told|according to)\b|[\"“”]", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^[\W_]+$")
+_SENTENCE_PUNCT = (".", "!", "?", "…")
+_CLOSING_QUOTES = "\"'”’)]"
+
+_DATELINE = re.compile(
+    r"^(?:(?:first|last)\s+)?(?:published|updated|posted|modified)(?:\s+on)?\s*[:\-–—]?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A bare year would parse as "that year, today's month and day": insist on a month or d/m/y form.
+_MONTH_OR_NUMERIC_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b",
+    re.IGNORECASE,
+)
+
+_BYLINE = re.compile(r"^by\s*[:\s]\s*(?P<names>.+?)[\s.]*$", re.IGNORECASE)
+_NAME_CONNECTORS = frozenset({"and", "&", "de", "van", "von", "der", "da", "del", "bin", "al"})
+
+# Sentence end: punctuation (plus closing quotes) followed by space and a capital or digit.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt"}
+    | {"prof", "jr", "sr", "inc", "corp", "co", "no", "vs", "u.s", "u.k", "u.n", "e.u"}
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+
+
+def _strip(line: str) -> str:
+    """Strip whitespace, including NBSP, zero-width spaces and byte-order marks."""
+    return line.strip().strip("\u200b\ufeff").strip()
+
+
+def _word_count(line: str) -> int:
+    """Count whitespace-separated words."""
+    return len(line.split())
+
+
+def _ends_sentence(line: str) -> bool:
+    """Say whether the line ends with sentence punctuation, ignoring closing quotes."""
+    return line.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_PUNCT)
+
+
+def _parse_date(text: str, *, fuzzy: bool) -> datetime.date | None:
+    """Parse text that is essentially just a calendar date with a year, else None."""
+    if not _YEAR.search(text) or not _MONTH_OR_NUMERIC_DATE.search(text):
+        return None
+    try:
+        if not fuzzy:
+            return date_parser.parse(text, ignoretz=True).date()
+        parsed, skipped = date_parser.parse(text, fuzzy_with_tokens=True, ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    # Fuzzy parsing finds a "date" in any sentence with a number; allow only filler like "on".
+    if sum(_word_count(token) for token in skipped if re.search(r"\w", token)) > 2:
+        return None
+    return parsed.date()
+
+
+def _dateline_date(line: str) -> datetime.date | None:
+    """Date from a "Published/Updated/Posted ..." metadata line."""
+    match = _DATELINE.match(line)
+    if not match or _word_count(line) > 12:
+        return None
+    # "Published X | Updated Y": the first stamp is the publication date.
+    return _parse_date(match.group("rest").split("|")[0].strip(), fuzzy=True)
+
+
+def _standalone_date(line: str) -> datetime.date | None:
+    """Date from a line that is nothing but a date, e.g. "October 24, 2024"."""
+    if _word_count(line) > 8:
+        return None
+    return _parse_date(line.rstrip(".").strip(), fuzzy=False)
+
+
+def _byline_author(line: str) -> str | None:
+    """Author from a short "By Jane Doe[, Agency]" line."""
+    match = _BYLINE.match(line)
+    if not match or _word_count(line) > 12:
+        return None
+    names = match.group("names")
+    for token in names.replace(",", " ").split():
+        # Every word must look like part of a name: "By Thursday, the troops ..." is prose.
+        if token.lower() not in _NAME_CONNECTORS and not token[0].isupper():
+            return None
+    return " ".join(names.split())
+
+
+def _boilerplate_category(line: str, *, first: bool) -> str | None:
+    """Category of a boilerplate line, or None if the line may be content."""
+    line = " ".join(line.split())  # patterns use plain spaces; scraped text has NBSPs
+    words = _word_count(line)
+    if _SEPARATOR.match(line):
+        return "separator"
+    if words <= _MAX_BOILERPLATE_WORDS:
+        for category, pattern in _BOILERPLATE_RULES:
+            if pattern.match(line):
+                return category
+    if "©" in line and words <= 40:
+        return "photo"
+    # Upper-case only lines such as "STR/KCNA VIA KNS/AFP" are credits; the first line may be
+    # an all-caps headline, so it is spared.
+    if not first and words <= 8 and not any(c.islower() for c in line):
+        return "photo" if any(c.isupper() for c in line) else None
+    return None
+
+
+def _is_caption(lines: list[str], index: int) -> bool:
+    """A short line directly above an explicit photo credit is that photo's caption."""
+    return (
+        0 < index < len(lines) - 1
+        and _word_count(lines[index]) < 40
+        and bool(_PHOTO_CREDIT.match(lines[index + 1]))
+        # Captions describe a picture; a line quoting or attributing someone is reporting.
+        and not _ATTRIBUTION.search(lines[index])
+    )
+
+
+def _looks_like_headline(line: str) -> bool:
+    """Short line that does not read like a prose sentence."""
+    words = _word_count(line)
+    if words > 25 or len(line) > 200 or line.endswith((":", ";", ",")):
+        return False
+    # Short headlines may end with "." or "?"; longer punctuated lines are paragraphs.
+    return not _ends_sentence(line) or words <= 12
+
+
+def _first_sentence(paragraph: str) -> str:
+    """First sentence of a paragraph, not fooled by "U.S." or "Mr." abbreviations."""
+    for match in _SENTENCE_END.finditer(paragraph):
+        word = re.search(r"[\w.]+$", paragraph[: match.start()])
+        if word and (len(word.group()) == 1 or word.group().lower() in _ABBREVIATIONS):
+            continue
+        return paragraph[: match.end()]
+    return paragraph
+
+
+def _truncate(text: str, limit: int = _TITLE_MAX_CHARS) -> str:
+    """Cut text at a word boundary to about limit characters, marking the cut with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def _is_trailing_label(line: str) -> bool:
+    """Short label without sentence punctuation, e.g. "Marketplace" or "World"."""
+    return _word_count(line) <= 3 and not _ends_sentence(line)
+
+
+def clean_plain_text(raw: str) -> CleanedText:
+    """Split a scraped plain-text article into title, date, author and boilerplate-free text."""
+    lines = [stripped for stripped in map(_strip, raw.splitlines()) if stripped]
+    published: datetime.date | None = None
+    author: str | None = None
+    body: list[int] = []
+    dropped: list[int] = []
+
+    for index, line in enumerate(lines):
+        date = _dateline_date(line)
+        if date and index >= _DATELINE_WINDOW:
+            # A stamp far below the headline (e.g. a footer "Updated ...") may not be the
+            # publication date, but it is still not reporting.
+            dropped.append(index)
+            continue
+        date = date or _standalone_date(line)
+        if date:
+            published = published or date
+            continue
+        name = _byline_author(line)
+        if name:
+            author = author or name
+            continue
+        if _boilerplate_category(line, first=index == 0) or _is_caption(lines, index):
+            dropped.append(index)
+        else:
+            body.append(index)
+
+    title: str | None = None
+    if body and _looks_like_headline(lines[body[0]]):
+        title = lines[body.pop(0)]
+
+    # Section labels and site chrome pile up after the last paragraph.
+    while body and _is_trailing_label(lines[body[-1]]):
+        dropped.append(body.pop())
+
+    if title is None and body:
+        # No headline line: the lead sentence stands in, and its paragraph stays in the body.
+        title = _truncate(_first_sentence(lines[body[0]]))
+
+    return CleanedText(
+        title=title,
+        published=published,
+        author=author,
+        text="\n\n".join(lines[index] for index in body),
+        dropped_lines=tuple(lines[index] for index in sorted(dropped)),
+    )

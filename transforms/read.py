@@ -1,0 +1,198 @@
+"""Step 1: match input files, read them within limits, decompress and decode."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata
+from apache_beam.io.filesystems import FileSystems
+
+from schemas.models import RejectReason
+from transforms.records import RawDocument, RejectRecord
+
+REJECTS = "rejects"
+_LOG = logging.getLogger(__name__)
+
+# File name suffix (after an optional .gz) -> document kind.
+_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Size limits enforced while reading one input file."""
+
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 50 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A file that cannot become a document, with the reject reason."""
+
+    def __init__(self, reason: RejectReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+def expand_input(path: str) -> str:
+    """Turns a directory (local or a cloud prefix ending in '/') into a recursive glob."""
+    if any(ch in path for ch in "*?["):
+        return path
+    if FileSystems.get_scheme(path) is None and os.path.isdir(path):
+        return os.path.join(path, "**")
+    if path.endswith("/"):
+        return path + "**"
+    return path
+
+
+def document_kind(path: str) -> tuple[str | None, bool]:
+    """Returns (kind, gzipped) from the file name; kind is None when unsupported."""
+    name = path.lower()
+    gzipped = name.endswith(".gz")
+    if gzipped:
+        name = name[:-3]
+    for suffix, kind in _KINDS.items():
+        if name.endswith(suffix):
+            return kind, gzipped
+    return None, gzipped
+
+
+def gunzip_limited(data: bytes, limit: int) -> bytes:
+    """Decompresses (multi-member) gzip, refusing output beyond limit bytes."""
+    out: list[bytes] = []
+    total = 0
+    while data:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            chunk = inflater.decompress(data, limit + 1 - total)
+        except zlib.error as err:
+            raise InputError(RejectReason.DECOMPRESS_ERROR, f"gzip: {err}") from err
+        total += len(chunk)
+        out.append(chunk)
+        if total > limit or inflater.unconsumed_tail:
+            raise InputError(RejectReason.TOO_LARGE, f"decompressed size exceeds {limit} bytes")
+        if not inflater.eof:
+            raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
+        data = inflater.unused_data
+    return b"".join(out)
+
+
+def decode_bytes(data: bytes, kind: str) -> str:
+    """Decodes by BOM, then <meta charset> for HTML, then strict UTF-8, then detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    candidates: list[str] = []
+    if kind == "html":
+        match = _META_CHARSET.search(data[:4096])
+        if match:
+            candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates.append("utf-8")
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(RejectReason.DECODE_ERROR, "no text encoding fits the bytes")
+    return str(best)
+
+
+class ReadDocumentFn(beam.DoFn):
+    """Reads one matched file into a RawDocument, or a reject on the rejects output."""
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self._limits = limits
+
+    def process(self, metadata: FileMetadata) -> Iterator[RawDocument | beam.pvalue.TaggedOutput]:
+        path = metadata.path
+        try:
+            yield self._read(metadata)
+        except InputError as err:
+            reject = RejectRecord(path, "read", err.reason, str(err))
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+        except (OSError, ValueError) as err:  # filesystem errors surface as either
+            reject = RejectRecord(
+                path, "read", RejectReason.UNREADABLE, f"{type(err).__name__}: {err}"
+            )
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+
+    def _read(self, metadata: FileMetadata) -> RawDocument:
+        path, limits = metadata.path, self._limits
+        kind, gzipped = document_kind(path)
+        if kind is None:
+            raise InputError(RejectReason.UNSUPPORTED_FORMAT, "file name has no supported suffix")
+        if metadata.size_in_bytes > limits.max_file_bytes:
+            detail = (
+                f"{metadata.size_in_bytes} bytes exceeds the {limits.max_file_bytes} byte limit"
+            )
+            raise InputError(RejectReason.TOO_LARGE, detail)
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            raise InputError(RejectReason.TOO_LARGE, "file grew beyond the byte limit while read")
+        if gzipped:
+            data = gunzip_limited(data, limits.max_decompressed_bytes)
+        if not data.strip():
+            raise InputError(RejectReason.EMPTY, "file is empty or whitespace only")
+        return RawDocument(source_uri=path, kind=kind, content=decode_bytes(data, kind))
+
+
+@beam.typehints.with_input_types(str)
+@beam.typehints.with_output_types(FileMetadata)
+class MatchInputs(beam.PTransform):
+    """Matches files, directories (recursively) and globs on any Beam filesystem, once each."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        super().__init__()
+        self._patterns = sorted({expand_input(p) for p in patterns})
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "Patterns" >> beam.Create(self._patterns)
+            | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
+            | "KeyByPath" >> beam.Map(lambda meta: (meta.path, meta))
+            | "OncePerPath" >> beam.CombinePerKey(_first_metadata)
+            | "Metadata" >> beam.Values()
+        )
+
+
+def _first_metadata(items: Iterable[FileMetadata]) -> FileMetadata | None:
+    """Keeps one metadata record for a path matched by several patterns."""
+    return next(iter(items), None)
+
+
+@beam.typehints.with_input_types(FileMetadata)
+class ReadDocuments(beam.PTransform):
+    """Reads matched files; outputs RawDocument on the main output and RejectRecord on 'rejects'."""
+
+    def __init__(self, limits: ReadLimits) -> None:
+        super().__init__()
+        self._limits = limits
+
+    def expand(self, files: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return (
+            files
+            # One glob's matches come out of a single bundle: spread them across workers.
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "Read" >> beam.ParDo(ReadDocumentFn(self._limits)).with_outputs(REJECTS, main="docs")
+        )

@@ -1,0 +1,71 @@
+"""Plain records passed between pipeline steps (picklable, no lxml objects)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from schemas.models import RejectReason
+
+
+def doc_id_for(source_uri: str) -> str:
+    """Deterministic document id: 16 hex chars of blake2b over the source URI."""
+    return hashlib.blake2b(source_uri.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A decoded input document before extraction."""
+
+    source_uri: str
+    kind: str  # "html" or "text"
+    content: str
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """Clean text and metadata of one document."""
+
+    doc_id: str
+    source_uri: str
+    url: str | None
+    title: str | None
+    author: str | None
+    published: datetime.date | None
+    sitename: str | None
+    language: str | None
+    text: str
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Signature:
+    """MinHash signature of one article: the record an index persists.
+
+    hashvalues holds num_perm little-endian uint32 values, identical to
+    datasketch.MinHash(num_perm, seed).hashvalues for the same shingles.
+    """
+
+    doc_id: str
+    num_shingles: int
+    hashvalues: bytes
+
+
+@dataclass(frozen=True)
+class RejectRecord:
+    """An input that did not become an article."""
+
+    source_uri: str
+    stage: str
+    reason: RejectReason
+    detail: str
+
+    def as_row(self) -> dict[str, str]:
+        """Returns the row for the rejects table."""
+        return {
+            "source_uri": self.source_uri,
+            "stage": self.stage,
+            "reason": self.reason.value,
+            "detail": self.detail[:2000],
+        }

@@ -1,0 +1,194 @@
+"""Step 3: normalise text, build word shingles and batched MinHash signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import apache_beam as beam
+import numpy as np
+
+from transforms.records import ExtractedArticle, Signature
+
+_WORD = re.compile(r"\w+")
+# Rows of the (shingles x permutations) matrix computed at once: bounds memory at ~4 MB.
+_CHUNK_ROWS = 8192
+
+
+@dataclass(frozen=True)
+class MinHashParams:
+    """Similarity settings, fixed for a run and recorded in the manifest.
+
+    LSH math: a signature of num_perm MinHash values is cut into `bands` bands of
+    `rows` values. Two documents with Jaccard similarity s share at least one band
+    with probability P(s) = 1 - (1 - s**rows) ** bands, an S-curve whose steepest
+    point sits near (1 / bands) ** (1 / rows). bands x rows come from datasketch's
+    optimal parameters for `threshold` (equal false-positive/negative weights), so
+    candidates match what datasketch.MinHashLSH(threshold, num_perm) would return.
+    Candidates are then verified on the full signature: a pair joins when the
+    estimated Jaccard J >= threshold, or when the smaller document is mostly
+    contained in the larger: |A n B| / |A| = J (|A| + |B|) / ((1 + J) |A|) >=
+    containment (an abridged copy of a story is still the story).
+    """
+
+    num_perm: int = 128
+    shingle_size: int = 5
+    threshold: float = 0.5
+    containment: float = 0.8
+    seed: int = 1
+    bands: int = field(default=0)
+    rows: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+        if self.shingle_size < 1 or self.num_perm < 2:
+            raise ValueError("shingle_size must be >= 1 and num_perm >= 2")
+        if not (self.bands and self.rows):
+            from datasketch.lsh import _optimal_param
+
+            bands, rows = _optimal_param(self.threshold, self.num_perm, 0.5, 0.5)
+            object.__setattr__(self, "bands", bands)
+            object.__setattr__(self, "rows", rows)
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError("bands x rows exceeds num_perm")
+
+
+def normalise(text: str) -> list[str]:
+    """Unicode-normalised (NFKC), case-folded word tokens; punctuation and spacing drop out."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingles(text: str, size: int) -> list[bytes]:
+    """Distinct word n-grams of the normalised text, UTF-8 encoded, in first-seen order."""
+    tokens = normalise(text)
+    if len(tokens) <= size:
+        return [" ".join(tokens).encode("utf-8")] if tokens else []
+    grams = (" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+    return [gram.encode("utf-8") for gram in dict.fromkeys(grams)]
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, as datasketch's affine32 scheme applies it."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+class MinHasher:
+    """Computes datasketch-identical MinHash signatures for many documents per numpy call."""
+
+    def __init__(self, num_perm: int, seed: int) -> None:
+        from datasketch import MinHash
+
+        # Take the permutations from datasketch itself so signatures stay bit-identical.
+        mults, adds = MinHash(num_perm=num_perm, seed=seed).permutations
+        self._mults = np.asarray(mults, dtype=np.uint32)[None, :]
+        self._adds = np.asarray(adds, dtype=np.uint32)[None, :]
+        self.num_perm = num_perm
+
+    def hash_shingles(self, grams: Sequence[bytes]) -> np.ndarray:
+        """datasketch's sha1_hash32 (first 4 bytes of SHA-1, little-endian) of each shingle."""
+        sha1 = hashlib.sha1
+        digest = b"".join([sha1(gram).digest()[:4] for gram in grams])
+        return np.frombuffer(digest, dtype="<u4").astype(np.uint32)
+
+    def signatures(self, shingle_sets: Sequence[Sequence[bytes]]) -> np.ndarray:
+        """Returns a (documents x num_perm) uint32 array; empty documents get all-max rows."""
+        hashed = [self.hash_shingles(grams) for grams in shingle_sets]
+        out = np.full((len(hashed), self.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        start = 0
+        while start < len(hashed):
+            stop, rows = start, 0
+            while stop < len(hashed) and (stop == start or rows + len(hashed[stop]) <= _CHUNK_ROWS):
+                rows += len(hashed[stop])
+                stop += 1
+            self._fill(out, start, hashed[start:stop])
+            start = stop
+        return out
+
+    def _fill(self, out: np.ndarray, first: int, hashed: list[np.ndarray]) -> None:
+        """Writes the signatures of consecutive documents starting at row `first`."""
+        sizes = np.array([len(h) for h in hashed])
+        nonempty = np.flatnonzero(sizes)
+        if not len(nonempty):
+            return
+        values = _fmix32(np.concatenate(hashed))
+        # Rows beyond the chunk size belong to one large document: reduce it in slices.
+        mins = None
+        for begin in range(0, len(values), _CHUNK_ROWS):
+            permuted = values[begin : begin + _CHUNK_ROWS, None] * self._mults + self._adds
+            if len(hashed) == 1:
+                part = permuted.min(axis=0)
+                mins = part if mins is None else np.minimum(mins, part)
+            else:
+                offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))[nonempty]
+                mins = np.minimum.reduceat(permuted, offsets, axis=0)
+        if len(hashed) == 1:
+            out[first] = mins
+        else:
+            out[first + nonempty] = mins
+
+
+def band_keys(hashvalues: np.ndarray, params: MinHashParams) -> list[bytes]:
+    """One key per band: band index + 8-byte digest of its rows (what an LSH index stores)."""
+    keys = []
+    for band in range(params.bands):
+        rows = hashvalues[band * params.rows : (band + 1) * params.rows].tobytes()
+        digest = hashlib.blake2b(rows, digest_size=8).digest()
+        keys.append(struct.pack(">H", band) + digest)
+    return keys
+
+
+class SignatureFn(beam.DoFn):
+    """Computes signatures for a batch of articles in one vectorised pass."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        self._params = params
+        self._hasher: MinHasher | None = None
+
+    def setup(self) -> None:
+        self._hasher = MinHasher(self._params.num_perm, self._params.seed)
+
+    def process(self, batch: Sequence[ExtractedArticle]) -> Iterator[Signature]:
+        assert self._hasher is not None
+        grams = [shingles(article.text, self._params.shingle_size) for article in batch]
+        values = self._hasher.signatures(grams)
+        for article, article_grams, row in zip(batch, grams, values, strict=True):
+            yield Signature(article.doc_id, len(article_grams), row.astype("<u4").tobytes())
+
+
+@beam.typehints.with_input_types(ExtractedArticle)
+@beam.typehints.with_output_types(Signature)
+class ComputeSignatures(beam.PTransform):
+    """Articles -> Signature records, batched so per-element overhead stays small."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        super().__init__()
+        self._params = params
+
+    def expand(self, articles: beam.PCollection) -> beam.PCollection:
+        return (
+            articles
+            | "Batch" >> beam.BatchElements(min_batch_size=8, max_batch_size=128)
+            | "MinHash" >> beam.ParDo(SignatureFn(self._params))
+        )
+
+
+def signature_values(signature: Signature) -> np.ndarray:
+    """The uint32 hash values of a Signature record."""
+    return np.frombuffer(signature.hashvalues, dtype="<u4")
+
+
+def iter_band_entries(
+    signature: Signature, params: MinHashParams
+) -> Iterable[tuple[bytes, Signature]]:
+    """(band key, signature) for every band of one document."""
+    for key in band_keys(signature_values(signature), params):
+        yield key, signature

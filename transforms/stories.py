@@ -1,0 +1,159 @@
+"""Step 6: one story per component, its canonical copy, and the article and story rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import apache_beam as beam
+
+from transforms.candidates import estimated_jaccard
+from transforms.records import ExtractedArticle, Signature
+from transforms.signatures import signature_values
+
+STORIES = "stories"
+
+
+@dataclass(frozen=True)
+class Member:
+    """What choosing a canonical copy needs of one article: no text."""
+
+    doc_id: str
+    word_count: int
+    published: datetime.date | None
+    url: str | None
+    sitename: str | None
+    hashvalues: bytes
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An article's story; the canonical one also carries the story's group fields."""
+
+    story_id: str
+    is_canonical: bool
+    similarity: float
+    group: dict[str, Any] | None
+
+
+def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
+    """Sort key: most words first, then earliest published (unknown last), then smallest id."""
+    return (
+        -member.word_count,
+        member.published is None,
+        member.published or datetime.date.max,
+        member.doc_id,
+    )
+
+
+def story_id_for(label: str) -> str:
+    """Story id from its component label (the smallest doc_id in it)."""
+    return f"st_{label}"
+
+
+def _keyed_member(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, Member]]:
+    """Joins an article with its signature and component label, keyed by that label."""
+    doc_id, joined = item
+    if not joined["article"]:
+        return
+    article: ExtractedArticle = joined["article"][0]
+    signature: Signature = joined["signature"][0]
+    label = joined["label"][0] if joined["label"] else doc_id
+    yield (
+        label,
+        Member(
+            doc_id,
+            article.word_count,
+            article.published,
+            article.url,
+            article.sitename,
+            signature.hashvalues,
+        ),
+    )
+
+
+class AssignStoryFn(beam.DoFn):
+    """Picks the canonical copy of one component and assigns every member to the story."""
+
+    def process(self, group: tuple[str, Iterable[Member]]) -> Iterator[tuple[str, Assignment]]:
+        label, members_iter = group
+        members = sorted(members_iter, key=canonical_order)
+        canonical = members[0]
+        story_id = story_id_for(label)
+        dates = [m.published for m in members if m.published is not None]
+        group_fields = {
+            "story_id": story_id,
+            "canonical_doc_id": canonical.doc_id,
+            "size": len(members),
+            "doc_ids": sorted(m.doc_id for m in members),
+            "urls": sorted({m.url for m in members if m.url}),
+            "sites": sorted({m.sitename for m in members if m.sitename}),
+            "first_published": min(dates) if dates else None,
+            "last_published": max(dates) if dates else None,
+        }
+        yield canonical.doc_id, Assignment(story_id, True, 1.0, group_fields)
+        reference = signature_values_of(canonical)
+        for member in members[1:]:
+            similarity = estimated_jaccard(reference, signature_values_of(member))
+            yield member.doc_id, Assignment(story_id, False, similarity, None)
+
+
+def signature_values_of(member: Member) -> Any:
+    """The MinHash values of a member."""
+    return signature_values(Signature(member.doc_id, 0, member.hashvalues))
+
+
+class BuildRowsFn(beam.DoFn):
+    """Emits the articles-table row, and for a canonical copy the stories-table row."""
+
+    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Any]:
+        _, joined = item
+        article: ExtractedArticle = joined["article"][0]
+        assignment: Assignment = joined["assignment"][0]
+        yield {
+            "doc_id": article.doc_id,
+            "source_uri": article.source_uri,
+            "url": article.url,
+            "title": article.title,
+            "author": article.author,
+            "published": article.published,
+            "sitename": article.sitename,
+            "language": article.language,
+            "text": article.text,
+            "word_count": article.word_count,
+            "story_id": assignment.story_id,
+            "is_canonical": assignment.is_canonical,
+            "similarity": round(assignment.similarity, 6),
+        }
+        if assignment.group is not None:
+            story = {"title": article.title, "url": article.url, "text": article.text}
+            yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
+
+
+class AssignStories(beam.PTransform):
+    """(articles, signatures, component labels) -> article rows (main) and story rows ('stories')."""
+
+    def expand(self, inputs: tuple[beam.PCollection, ...]) -> beam.pvalue.DoOutputsTuple:
+        articles, signatures, labels = inputs
+        keyed_articles = articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a))
+        members = (
+            {
+                "article": keyed_articles,
+                "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
+                "label": labels,
+            }
+            | "JoinLabels" >> beam.CoGroupByKey()
+            | "KeyByStory" >> beam.FlatMap(_keyed_member)
+        )
+        assignments = (
+            members
+            | "GroupStories" >> beam.GroupByKey()
+            | "PickCanonical" >> beam.ParDo(AssignStoryFn())
+        )
+        return (
+            {"article": keyed_articles, "assignment": assignments}
+            | "JoinAssignments" >> beam.CoGroupByKey()
+            | "BuildRows" >> beam.ParDo(BuildRowsFn()).with_outputs(STORIES, main="articles")
+        )

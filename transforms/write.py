@@ -1,0 +1,116 @@
+"""Step 7: write the tables as Parquet with the model-derived schemas, plus a run summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from schemas import table_schemas
+
+SUMMARY_FILE = "summary.json"
+_LARGEST = 10
+_LOG = logging.getLogger("wirestory.progress")
+
+
+class LogProgressFn(beam.DoFn):
+    """Pass-through that counts elements and logs at 1, 10, 100, ... and every 10,000 per worker."""
+
+    def __init__(self, stage: str) -> None:
+        self._stage = stage
+        self._counter = Metrics.counter("wirestory", stage)
+        self._seen = 0
+
+    def process(self, element: Any) -> Iterator[Any]:
+        self._seen += 1
+        self._counter.inc()
+        seen = self._seen
+        if seen % 10_000 == 0 or (seen < 10_000 and seen in (1, 10, 100, 1000)):
+            _LOG.info("%s: %d so far on this worker", self._stage, seen)
+        yield element
+
+
+def log_progress(stage: str) -> beam.ParDo:
+    """A labelled progress step for `stage`."""
+    return beam.ParDo(LogProgressFn(stage))
+
+
+def _largest_key(story: dict[str, Any]) -> tuple[int, str]:
+    return story["size"], story["story_id"]
+
+
+def _largest_entry(stories: list[dict[str, Any]]) -> tuple[str, Any]:
+    ordered = sorted(stories, key=lambda s: (-s["size"], s["story_id"]))
+    return "largest", [
+        {"story_id": s["story_id"], "size": s["size"], "title": s["title"]} for s in ordered
+    ]
+
+
+class WriteSummaryFn(beam.DoFn):
+    """Writes the run summary (counts, largest stories) as one small JSON file."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def process(self, summary: dict[str, Any]) -> Iterator[str]:
+        with FileSystems.create(self._path) as handle:
+            handle.write(json.dumps(summary, sort_keys=True).encode("utf-8"))
+        yield self._path
+
+
+class WriteTables(beam.PTransform):
+    """Writes each table as Parquet under DIRECTORY/<table>/ with its model-derived schema."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__()
+        self._directory = directory
+
+    def expand(self, tables: dict[str, beam.PCollection]) -> beam.pvalue.PDone:
+        schemas = table_schemas()
+        for name, rows in sorted(tables.items()):
+            _ = rows | f"Write_{name}" >> beam.io.WriteToParquet(
+                FileSystems.join(self._directory, name, "part"),
+                schema=schemas[name],
+                file_name_suffix=".parquet",
+            )
+        return beam.pvalue.PDone(next(iter(tables.values())).pipeline)
+
+
+class SummariseRun(beam.PTransform):
+    """Counts inputs and rows, rejects per reason and the largest stories into summary.json."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__()
+        self._directory = directory
+
+    def expand(self, collections: dict[str, beam.PCollection]) -> beam.PCollection:
+        counts = [
+            collections[name]
+            | f"Count_{name}" >> beam.combiners.Count.Globally()
+            | f"Entry_{name}" >> beam.Map(lambda n, key=name: (key, n))
+            for name in sorted(collections)
+        ]
+        by_reason = (
+            collections["rejects"]
+            | "RejectReason" >> beam.Map(lambda row: row["reason"])
+            | "CountReasons" >> beam.combiners.Count.PerElement()
+            | "ReasonsEntry" >> beam.combiners.ToDict()
+            | "KeyReasons" >> beam.Map(lambda reasons: ("rejects_by_reason", reasons))
+        )
+        largest = (
+            collections["stories"]
+            | "Largest" >> beam.combiners.Top.Of(_LARGEST, key=_largest_key)
+            | "LargestEntry" >> beam.Map(_largest_entry)
+        )
+        return (
+            [*counts, by_reason, largest]
+            | "SummaryEntries" >> beam.Flatten()
+            | "Summary" >> beam.combiners.ToDict()
+            | "WriteSummary"
+            >> beam.ParDo(WriteSummaryFn(FileSystems.join(self._directory, SUMMARY_FILE)))
+        )
