@@ -1,4 +1,4 @@
-"""Cloud workers (Dataflow --setup_file) install wirestory through this file; metadata is in pyproject.toml."""
+"""Cloud workers (Dataflow --setup_file) install wirestory with this; metadata: pyproject.toml."""
 
 from setuptools import setup
 

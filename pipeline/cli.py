@@ -71,6 +71,7 @@ def _configure_logging(quiet: bool) -> None:
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
+        force=True,  # importing Beam may already have installed a root handler
     )
     # Beam's own INFO lines name internal stages; ours say what progresses.
     logging.getLogger("apache_beam").setLevel(logging.WARNING)

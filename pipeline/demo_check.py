@@ -53,8 +53,8 @@ def check_against_truth(corpus: Truth, corpus_dir: Path, out_dir: Path) -> str:
     scores = pair_scores(common, {f: predicted[f] for f in common})
     verdict = "all copies grouped, no stories merged" if scores["f1"] == 1.0 else "differs"
     lines = [
-        f"demo ground truth: {len(set(corpus.files.values()))} stories in {len(corpus.files)} files;"
-        f" {verdict}",
+        f"demo ground truth: {len(set(corpus.files.values()))} stories in "
+        f"{len(corpus.files)} files; {verdict}",
         f"  pairwise precision {scores['precision']:.3f}  recall {scores['recall']:.3f}"
         f"  F1 {scores['f1']:.3f} over {scores['true_pairs']} true pairs",
     ]

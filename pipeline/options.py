@@ -65,7 +65,7 @@ class WirestoryOptions(PipelineOptions):
             dest="cc_rounds",
             type=int,
             default=None,
-            help="Connected-components rounds unrolled in the graph (default: enough for 10^7 nodes).",
+            help="Connected-components rounds unrolled in the graph (default fits 10^7 nodes).",
         )
         parser.add_argument(
             "--max_file_bytes",

@@ -1,4 +1,4 @@
-"""Pydantic models of the output tables: the one source of their Parquet schemas and documentation."""
+"""Pydantic models of the output tables: the one source of their Parquet schemas and docs."""
 
 from __future__ import annotations
 

@@ -56,6 +56,7 @@ def test_decode_by_bom_meta_and_fallback() -> None:
 def test_expand_input_recurses_into_directories(tmp_path: Path) -> None:
     assert expand_input(str(tmp_path)) == str(tmp_path / "**")
     assert expand_input(str(tmp_path / "*.html")) == str(tmp_path / "*.html")
+    assert expand_input("relative.html") == str(Path.cwd() / "relative.html")
     assert expand_input("gs://bucket/prefix/") == "gs://bucket/prefix/**"
 
 

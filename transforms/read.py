@@ -51,10 +51,13 @@ class InputError(Exception):
 
 def expand_input(path: str) -> str:
     """Turns a directory (local or a cloud prefix ending in '/') into a recursive glob."""
+    if FileSystems.get_scheme(path) is None:
+        # Absolute local paths keep source_uri, and so doc_id, independent of the working dir.
+        path = os.path.abspath(os.path.expanduser(path))
+        if os.path.isdir(path):
+            return os.path.join(path, "**")
     if any(ch in path for ch in "*?["):
         return path
-    if FileSystems.get_scheme(path) is None and os.path.isdir(path):
-        return os.path.join(path, "**")
     if path.endswith("/"):
         return path + "**"
     return path

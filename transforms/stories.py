@@ -133,7 +133,7 @@ class BuildRowsFn(beam.DoFn):
 
 
 class AssignStories(beam.PTransform):
-    """(articles, signatures, component labels) -> article rows (main) and story rows ('stories')."""
+    """(articles, signatures, component labels) -> article rows and story rows ('stories')."""
 
     def expand(self, inputs: tuple[beam.PCollection, ...]) -> beam.pvalue.DoOutputsTuple:
         articles, signatures, labels = inputs
