@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd = commands.add_parser(
         "run", help="Extract and group articles into Parquet tables.", epilog=_EPILOG
     )
-    run_cmd.add_argument("inputs", nargs="+", metavar="INPUT", help="File, directory or glob.")
+    run_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
     WirestoryOptions._add_argparse_args(run_cmd)
     _add_run_flags(run_cmd)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
@@ -78,9 +78,9 @@ def _configure_logging(quiet: bool) -> None:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
-    values = {k: v for k, v in vars(args).items() if k not in ("command", "workers", "quiet")}
-    values.pop("directory", None)
-    values.pop("seed", None)
+    skip = ("command", "workers", "quiet", "directory", "seed", "paths")
+    values = {k: v for k, v in vars(args).items() if k not in skip}
+    values["inputs"] = [*getattr(args, "inputs", []), *getattr(args, "paths", [])]
     values.update(overrides)
     options = PipelineOptions(beam_args, **values)
     return run(options=options, workers=args.workers)

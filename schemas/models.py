@@ -19,8 +19,6 @@ class RejectReason(str, enum.Enum):
     EMPTY = "empty"
     NOT_ARTICLE = "not_article"
     EXTRACT_ERROR = "extract_error"
-    TIMEOUT = "timeout"
-    MALFORMED_RECORD = "malformed_record"
 
 
 class Article(BaseModel):
@@ -38,7 +36,7 @@ class Article(BaseModel):
     published: datetime.date | None = Field(description="Publication date, when found.")
     sitename: str | None = Field(description="Publisher name, when found.")
     language: str | None = Field(description="Language code from the page's lang attribute.")
-    text: str = Field(description="Clean article text, paragraphs separated by blank lines.")
+    text: str = Field(description="Clean article text, one paragraph per line.")
     word_count: int = Field(description="Number of words in text.")
     story_id: str = Field(description="Id of the story group this article belongs to.")
     is_canonical: bool = Field(description="True for the one canonical copy of each story.")
@@ -73,7 +71,7 @@ class Reject(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     source_uri: str = Field(description="Matched path or URI of the input (FILE#N for a record).")
-    stage: str = Field(description="Pipeline stage that rejected it: read, decode or extract.")
+    stage: str = Field(description="Pipeline step that rejected it: read or extract.")
     reason: RejectReason = Field(description="One of the documented reject reasons.")
     detail: str = Field(description="Human-readable detail, e.g. the exception message.")
 

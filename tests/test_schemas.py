@@ -46,3 +46,15 @@ def test_rows_validate_against_both_model_and_schema() -> None:
 
 def test_reject_reasons_are_a_closed_documented_set() -> None:
     assert {r.value for r in RejectReason} >= {"unreadable", "decode_error", "empty", "too_large"}
+
+
+def test_readme_documents_every_column_and_reject_reason() -> None:
+    from schemas import TABLES
+    from tests.conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    for model in TABLES.values():
+        for name, info in model.model_fields.items():
+            assert f"| `{name}` |" in readme and info.description in readme, name
+    for reason in RejectReason:
+        assert f"| `{reason.value}` |" in readme, reason

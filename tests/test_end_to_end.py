@@ -1,0 +1,194 @@
+"""End to end: the real command on the demo corpus, the seeds and hostile files, Parquet read back."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import apache_beam as beam
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import cli
+from pipeline.demo import generate_demo_corpus
+from pipeline.demo_check import pair_scores, read_assignments
+from schemas import table_schemas
+from tests.conftest import PROJECT
+
+SEED_TITLES = {
+    "Russia seals partnership with North Korea amid troop dispatch",
+    "North Korea ratifies mutual defence treaty with Russia",
+    "Russian parliament ratifies defence treaty with North Korea",
+    "South Korea condemns Russia’s move to seal defence pact with North Korea",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
+    """One run over the demo corpus, the seeds and a folder of bad files."""
+    root = tmp_path_factory.mktemp("e2e")
+    corpus = generate_demo_corpus(root / "articles", seed=11)
+    bad = root / "bad"
+    bad.mkdir()
+    (bad / "empty.html").write_bytes(b"")
+    (bad / "nav only.txt").write_text("Advertisement\nShare this article\n_____\n")
+    (bad / "truncated.html.gz").write_bytes(gzip.compress(b"<p>" + b"x" * 5000)[:40])
+    (bad / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (bad / "script.html").write_text("<html><body><script>var a=1;</script></body></html>")
+    seeds = PROJECT.parent / "shared" / "seeds"
+    out = root / "out"
+    argv = ["run", str(root / "articles"), str(seeds), str(bad), "--output", str(out), "--quiet"]
+    assert cli.main(argv) == 0
+    return corpus, root, out, seeds
+
+
+def _table(out: Path, name: str):
+    return pq.read_table(out / name)
+
+
+def test_every_input_is_in_exactly_one_table(demo_run) -> None:
+    corpus, root, out, seeds = demo_run
+    articles = set(_table(out, "articles").column("source_uri").to_pylist())
+    rejects = _table(out, "rejects").to_pylist()
+    rejected = {row["source_uri"] for row in rejects}
+    inputs = {str(p) for d in (root / "articles", seeds, root / "bad") for p in d.rglob("*")}
+    inputs = {p for p in inputs if Path(p).is_file()}
+    assert not articles & rejected
+    assert articles | rejected == inputs
+    reasons = {Path(row["source_uri"]).name: row["reason"] for row in rejects}
+    assert reasons == {
+        "empty.html": "empty",
+        "nav only.txt": "empty",
+        "truncated.html.gz": "decompress_error",
+        "notes.pdf": "unsupported_format",
+        "script.html": "not_article",
+    }
+
+
+def test_demo_copies_join_their_story_and_stories_never_merge(demo_run) -> None:
+    corpus, root, out, _ = demo_run
+    predicted = read_assignments(out, root / "articles")
+    demo = {f: s for f, s in predicted.items() if f in corpus.files}
+    assert set(demo) == set(corpus.files)
+    scores = pair_scores(corpus.files, demo)
+    assert scores["precision"] == 1.0 and scores["recall"] == 1.0
+
+
+def test_seeds_are_five_articles_with_titles(demo_run) -> None:
+    _, _, out, seeds = demo_run
+    rows = duckdb.sql(
+        f"SELECT title, story_id, text FROM '{out}/articles/*.parquet' "
+        f"WHERE source_uri LIKE '{seeds}/%'"
+    ).fetchall()
+    assert len(rows) == 5 and len({r[1] for r in rows}) == 5
+    titles = {r[0] for r in rows}
+    assert SEED_TITLES < titles and all(titles)
+    texts = "\n".join(r[2] for r in rows)
+    for boilerplate in (
+        "Sign up now",
+        "Follow topic",
+        "PHOTO: REUTERS",
+        "Deposit Bonus",
+        "Post navigation",
+        "More from International",
+        "All reproduction",
+    ):
+        assert boilerplate not in texts
+
+
+def test_stories_and_articles_agree(demo_run) -> None:
+    _, _, out, _ = demo_run
+    con = duckdb.connect()
+    con.sql(f"CREATE VIEW a AS SELECT * FROM '{out}/articles/*.parquet'")
+    con.sql(f"CREATE VIEW s AS SELECT * FROM '{out}/stories/*.parquet'")
+    # one canonical per story, the most complete copy, and matching sizes
+    bad = con.sql(
+        """SELECT s.story_id FROM s JOIN a ON a.story_id = s.story_id
+           GROUP BY s.story_id, s.size, s.canonical_doc_id
+           HAVING count(*) != s.size OR sum(a.is_canonical::INT) != 1
+              OR max(a.word_count) != max(CASE WHEN a.doc_id = s.canonical_doc_id
+                                               THEN a.word_count END)"""
+    ).fetchall()
+    assert bad == []
+    orphans = "SELECT count(*) FROM a WHERE story_id NOT IN (SELECT story_id FROM s)"
+    assert con.sql(orphans).fetchall() == [(0,)]
+    similarity = con.sql("SELECT min(similarity), max(similarity) FROM a").fetchall()[0]
+    assert 0.0 < similarity[0] <= similarity[1] == 1.0
+
+
+def test_parquet_schemas_come_from_the_models_and_manifest_counts_match(demo_run) -> None:
+    _, _, out, _ = demo_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name, schema in table_schemas().items():
+        table = _table(out, name)
+        assert table.schema.equals(schema), name
+        assert manifest["counts"][name] == table.num_rows
+    assert (
+        manifest["counts"]["inputs"]
+        == manifest["counts"]["articles"] + manifest["counts"]["rejects"]
+    )
+    assert sum(manifest["rejects_by_reason"].values()) == manifest["counts"]["rejects"]
+    assert not (out / "_incomplete").exists()
+
+
+def test_existing_output_is_refused_and_overwrite_replaces_it(demo_run, tmp_path: Path) -> None:
+    _, _, out, seeds = demo_run
+    assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 2
+    foreign = tmp_path / "home"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious")
+    assert cli.main(["run", str(seeds), "--output", str(foreign), "--overwrite", "--quiet"]) == 2
+    assert (foreign / "thesis.txt").read_text() == "precious"
+
+
+def test_failed_run_leaves_nothing_that_looks_complete(tmp_path: Path, monkeypatch, capsys) -> None:
+    import pipeline.run as run_module
+
+    original = run_module.build_pipeline
+
+    def failing(pipeline, options, directory):
+        original(pipeline, options, directory)
+        _ = pipeline | "Boom" >> beam.Create([1]) | beam.Map(_explode)
+
+    monkeypatch.setattr(run_module, "build_pipeline", failing)
+    out = tmp_path / "out"
+    seeds = PROJECT.parent / "shared" / "seeds"
+    assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("wirestory: pipeline failed:")
+    assert not (out / "manifest.json").exists()
+    assert list(out.iterdir()) == []
+
+
+def _explode(_: int) -> int:
+    raise RuntimeError("deliberate failure")
+
+
+def test_beam_style_entry_point(tmp_path: Path) -> None:
+    seeds = PROJECT.parent / "shared" / "seeds"
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.run",
+            f"--input={seeds}",
+            f"--output={out}",
+            "--threshold=0.6",
+            "--shingle_size=4",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["articles"] == 5
+    assert manifest["parameters"]["minhash"]["threshold"] == 0.6
+    assert manifest["parameters"]["minhash"]["shingle_size"] == 4
