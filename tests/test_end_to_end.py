@@ -1,4 +1,4 @@
-"""End to end: the real command on the demo corpus, the seeds and hostile files, Parquet read back."""
+"""End to end: the real command on the demo corpus, seeds and hostile files; Parquet read back."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _table(out: Path, name: str):
 
 
 def test_every_input_is_in_exactly_one_table(demo_run) -> None:
-    corpus, root, out, seeds = demo_run
+    _, root, out, seeds = demo_run
     articles = set(_table(out, "articles").column("source_uri").to_pylist())
     rejects = _table(out, "rejects").to_pylist()
     rejected = {row["source_uri"] for row in rejects}
@@ -86,7 +86,7 @@ def test_seeds_are_five_articles_with_titles(demo_run) -> None:
     ).fetchall()
     assert len(rows) == 5 and len({r[1] for r in rows}) == 5
     titles = {r[0] for r in rows}
-    assert SEED_TITLES < titles and all(titles)
+    assert titles > SEED_TITLES and all(titles)
     texts = "\n".join(r[2] for r in rows)
     for boilerplate in (
         "Sign up now",
