@@ -26,5 +26,11 @@ format: install
 demo: install
 	$(BIN)/wirestory demo demo
 
+# Extraction quality gate on ../shared's article-extraction benchmark (fails below the baseline),
+# then the plain-text cleaner's line-removal report.
+eval: install
+	$(BIN)/python benchmarks/eval_extraction.py
+	$(BIN)/python benchmarks/eval_plaintext.py
+
 clean:
-	rm -rf demo build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf demo build dist *.egg-info .pytest_cache .ruff_cache .bench

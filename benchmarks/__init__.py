@@ -1,0 +1,1 @@
+"""Benchmarks and quality gates; run as scripts (see benchmarks/README.md)."""
