@@ -84,6 +84,23 @@ class WirestoryOptions(PipelineOptions):
             help="Largest decompressed size of a .gz input; beyond it the file is too_large.",
         )
 
+        parser.add_argument(
+            "--max_extract_seconds",
+            "--max-extract-seconds",
+            dest="max_extract_seconds",
+            type=float,
+            default=ExtractionSettings.max_seconds,
+            help="Time limit for extracting one document; beyond it the document is a timeout.",
+        )
+        parser.add_argument(
+            "--max_extract_memory",
+            "--max-extract-memory",
+            dest="max_extract_memory",
+            type=int,
+            default=ExtractionSettings.max_memory_bytes,
+            help="Address-space limit in bytes of each extractor process.",
+        )
+
     def minhash_params(self) -> MinHashParams:
         """The similarity settings these options ask for."""
         return MinHashParams(
@@ -98,5 +115,7 @@ class WirestoryOptions(PipelineOptions):
         return ReadLimits(self.max_file_bytes, self.max_decompressed_bytes)
 
     def extraction_settings(self) -> ExtractionSettings:
-        """The extraction settings (not configurable from the command line yet)."""
-        return ExtractionSettings()
+        """The extraction settings these options ask for."""
+        return ExtractionSettings(
+            max_seconds=self.max_extract_seconds, max_memory_bytes=self.max_extract_memory
+        )

@@ -19,6 +19,7 @@ class RejectReason(str, enum.Enum):
     EMPTY = "empty"
     NOT_ARTICLE = "not_article"
     EXTRACT_ERROR = "extract_error"
+    TIMEOUT = "timeout"
 
 
 class Article(BaseModel):

@@ -1,0 +1,47 @@
+"""Isolated calls: results, errors, time limit, memory limit and crash recovery."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from transforms.isolation import CallTimeout, IsolatedFunction, RemoteError, WorkerCrashed
+
+
+def test_results_and_remote_errors() -> None:
+    sqrt = IsolatedFunction("math:sqrt", timeout_s=30)
+    try:
+        assert sqrt.call(9.0) == 3.0
+        with pytest.raises(RemoteError, match="ValueError: math domain error"):
+            sqrt.call(-1.0)
+        assert sqrt.call(16.0) == 4.0  # the same child keeps serving after an error
+    finally:
+        sqrt.close()
+
+
+def test_time_limit_kills_the_call_and_the_next_call_works() -> None:
+    sleep = IsolatedFunction("time:sleep", timeout_s=2)
+    try:
+        sleep.call(0)  # start the child outside the measured call
+        started = time.monotonic()
+        with pytest.raises(CallTimeout):
+            sleep.call(60)
+        assert time.monotonic() - started < 20
+        assert sleep.call(0) is None
+    finally:
+        sleep.close()
+
+
+def test_memory_limit_and_crash_are_reported_not_fatal() -> None:
+    alloc = IsolatedFunction("builtins:bytearray", timeout_s=30, memory_bytes=600 * 1024**2)
+    crash = IsolatedFunction("os:_exit", timeout_s=30)
+    try:
+        with pytest.raises(RemoteError, match="MemoryError"):
+            alloc.call(4 * 1024**3)
+        assert alloc.call(3) == bytearray(3)
+        with pytest.raises(WorkerCrashed):
+            crash.call(1)
+    finally:
+        alloc.close()
+        crash.close()
