@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import apache_beam as beam
-from transforms.components import DEFAULT_ROUNDS, ConnectedComponents
 
 from pipeline.options import WirestoryOptions
 from transforms.candidates import FindSimilarPairs
-from transforms.extract import ExtractArticles, ExtractionSettings
-from transforms.read import MatchInputs, ReadDocuments
+from transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from transforms.containers import SKIPPED, ReadContainers
+from transforms.extract import ExtractArticles
+from transforms.extractors import ExtractionSettings
+from transforms.read import CONTAINERS, REJECTS, MatchInputs, ReadDocuments
 from transforms.records import ExtractedArticle
 from transforms.signatures import ComputeSignatures, MinHashParams
 from transforms.stories import AssignStories
@@ -40,22 +42,30 @@ class ArticlesFromFiles(beam.PTransform):
         self._patterns = patterns
         self._limits = options.read_limits()
         self._settings: ExtractionSettings = options.extraction_settings()
+        self._fields = options.json_fields()
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         files = pbegin | "MatchInputs" >> MatchInputs(self._patterns)
         read = files | "ReadDocuments" >> ReadDocuments(self._limits)
+        records = read[CONTAINERS] | "ReadContainers" >> ReadContainers(self._limits, self._fields)
         extracted = (
-            read.docs
+            (read.docs, records["docs"])
+            | "AllDocuments" >> beam.Flatten()
             | "ProgressRead" >> log_progress("read")
             | "ExtractArticles" >> ExtractArticles(self._settings)
         )
         rejects = (
-            (read.rejects, extracted.rejects)
+            (read.rejects, records[REJECTS], extracted.rejects)
             | "AllRejects" >> beam.Flatten()
             | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
         )
         articles = extracted.articles | "ProgressExtract" >> log_progress("extracted")
-        return {"files": files, "articles": articles, "rejects": rejects}
+        return {
+            "files": files,
+            "articles": articles,
+            "rejects": rejects,
+            "skipped": records[SKIPPED],
+        }
 
 
 def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory: str) -> None:
@@ -69,4 +79,5 @@ def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory
         "rejects": inputs["rejects"],
     }
     _ = tables | "WriteTables" >> WriteTables(directory)
-    _ = {"inputs": inputs["files"], **tables} | "Summarise" >> SummariseRun(directory)
+    counted = {"inputs": inputs["files"], "skipped": inputs["skipped"], **tables}
+    _ = counted | "Summarise" >> SummariseRun(directory)

@@ -56,6 +56,10 @@ def print_summary(manifest: dict[str, Any], directory: str) -> None:
     print(f"  inputs              {counts['inputs']:>8}")
     print(f"  articles            {counts['articles']:>8}")
     print(f"  rejects             {counts['rejects']:>8}" + (f"   ({reasons})" if reasons else ""))
+    skipped = manifest.get("skipped_records", {})
+    if skipped:
+        detail = ", ".join(f"{k}: {v}" for k, v in skipped.items())
+        print(f"  skipped records     {sum(skipped.values()):>8}   ({detail})")
     print(f"  stories             {counts['stories']:>8}")
     print(f"  duplicate articles  {manifest['duplicate_articles']:>8}")
     largest = [s for s in manifest["largest_stories"] if s["size"] > 1]

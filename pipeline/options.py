@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.extract import ExtractionSettings
+from transforms.containers import JsonFields
+from transforms.extractors import ExtractionSettings
 from transforms.read import ReadLimits
 from transforms.signatures import MinHashParams
 
@@ -100,6 +101,27 @@ class WirestoryOptions(PipelineOptions):
             default=ExtractionSettings.max_memory_bytes,
             help="Address-space limit in bytes of each extractor process.",
         )
+
+        parser.add_argument(
+            "--json_fields",
+            "--json-fields",
+            dest="json_field_names",
+            default="",
+            help="JSON Lines field names as role=name pairs, e.g. html=content,url=link "
+            "(roles: html, text, url, title, published, id).",
+        )
+
+    def json_fields(self) -> JsonFields:
+        """JSON Lines field names, defaults overridden by --json-fields."""
+        pairs = [p.split("=", 1) for p in self.json_fields_spec() if p]
+        unknown = [role for role, *_ in pairs if role not in JsonFields.__dataclass_fields__]
+        if unknown or any(len(p) != 2 for p in pairs):
+            raise ValueError(f"--json-fields takes role=name pairs, got {self.json_field_names!r}")
+        return JsonFields(**dict(pairs))
+
+    def json_fields_spec(self) -> list[str]:
+        """The --json-fields pairs as given."""
+        return [part.strip() for part in (self.json_field_names or "").split(",")]
 
     def minhash_params(self) -> MinHashParams:
         """The similarity settings these options ask for."""

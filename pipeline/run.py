@@ -13,12 +13,12 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-from transforms.components import DEFAULT_ROUNDS
 
 from pipeline import output
 from pipeline.assembly import build_pipeline
 from pipeline.options import WirestoryOptions
 from runners.profiles import resolve_runner
+from transforms.components import DEFAULT_ROUNDS
 from transforms.read import expand_input
 from transforms.write import SUMMARY_FILE
 
@@ -93,6 +93,7 @@ def run(
         "counts": {k: summary[k] for k in ("inputs", "articles", "stories", "rejects")},
         "duplicate_articles": summary["articles"] - summary["stories"],
         "rejects_by_reason": dict(sorted(summary["rejects_by_reason"].items())),
+        "skipped_records": dict(sorted(summary["skipped_records"].items())),
         "largest_stories": summary["largest"],
         "parameters": {
             "minhash": dataclasses.asdict(params),

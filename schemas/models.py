@@ -20,6 +20,7 @@ class RejectReason(str, enum.Enum):
     NOT_ARTICLE = "not_article"
     EXTRACT_ERROR = "extract_error"
     TIMEOUT = "timeout"
+    MALFORMED_RECORD = "malformed_record"
 
 
 class Article(BaseModel):
@@ -37,6 +38,9 @@ class Article(BaseModel):
     published: datetime.date | None = Field(description="Publication date, when found.")
     sitename: str | None = Field(description="Publisher name, when found.")
     language: str | None = Field(description="Language code from the page's lang attribute.")
+    fetched: datetime.datetime | None = Field(
+        description="Fetch time (WARC-Date), for crawl records."
+    )
     text: str = Field(description="Clean article text, one paragraph per line.")
     word_count: int = Field(description="Number of words in text.")
     story_id: str = Field(description="Id of the story group this article belongs to.")

@@ -8,7 +8,8 @@ import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import local_pipeline
-from transforms.extract import ExtractArticles, ExtractionSettings, html_language
+from transforms.extract import ExtractArticles
+from transforms.extractors import ExtractionSettings, html_language
 from transforms.records import RawDocument, doc_id_for
 
 PARAGRAPHS = [

@@ -22,7 +22,17 @@ REJECTS = "rejects"
 _LOG = logging.getLogger(__name__)
 
 # File name suffix (after an optional .gz) -> document kind.
-_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
+_KINDS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".warc": "warc",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+CONTAINER_KINDS = ("warc", "jsonl")
+CONTAINERS = "containers"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -95,12 +105,24 @@ def gunzip_limited(data: bytes, limit: int) -> bytes:
     return b"".join(out)
 
 
-def decode_bytes(data: bytes, kind: str) -> str:
-    """Decodes by BOM, then <meta charset> for HTML, then strict UTF-8, then detection."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 with no BOM: ASCII-range text leaves every other byte zero."""
+    sample = data[:4000]
+    if len(sample) < 8 or sample.count(0) < len(sample) // 3:
+        return None
+    even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
+    return "utf-16-be" if even_zeros > odd_zeros else "utf-16-le"
+
+
+def decode_bytes(data: bytes, kind: str, declared: str | None = None) -> str:
+    """Decodes by BOM, declared (HTTP) charset, <meta charset>, strict UTF-8, then detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    candidates: list[str] = []
+    candidates: list[str] = [declared] if declared else []
+    wide = _utf16_without_bom(data)
+    if wide:
+        candidates.append(wide)
     if kind == "html":
         match = _META_CHARSET.search(data[:4096])
         if match:
@@ -113,10 +135,14 @@ def decode_bytes(data: bytes, kind: str) -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # Detection on a prefix keeps a 20 MB page cheap; the whole document is then decoded.
+    best = from_bytes(data[:200_000]).best()
     if best is None:
         raise InputError(RejectReason.DECODE_ERROR, "no text encoding fits the bytes")
-    return str(best)
+    try:
+        return data.decode(best.encoding, errors="replace")
+    except LookupError as err:
+        raise InputError(RejectReason.DECODE_ERROR, f"unknown encoding {best.encoding}") from err
 
 
 class ReadDocumentFn(beam.DoFn):
@@ -127,6 +153,9 @@ class ReadDocumentFn(beam.DoFn):
 
     def process(self, metadata: FileMetadata) -> Iterator[RawDocument | beam.pvalue.TaggedOutput]:
         path = metadata.path
+        if document_kind(path)[0] in CONTAINER_KINDS:
+            yield beam.pvalue.TaggedOutput(CONTAINERS, path)
+            return
         try:
             yield self._read(metadata)
         except InputError as err:
@@ -186,7 +215,8 @@ def _first_metadata(items: Iterable[FileMetadata]) -> FileMetadata | None:
 
 @beam.typehints.with_input_types(FileMetadata)
 class ReadDocuments(beam.PTransform):
-    """Reads matched files; outputs RawDocument on the main output and RejectRecord on 'rejects'."""
+    """Reads one-document files: RawDocument (main), RejectRecord ('rejects'), and the paths of
+    container files ('containers') for ReadContainers."""
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__()
@@ -197,5 +227,8 @@ class ReadDocuments(beam.PTransform):
             files
             # One glob's matches come out of a single bundle: spread them across workers.
             | "SpreadFiles" >> beam.Reshuffle()
-            | "Read" >> beam.ParDo(ReadDocumentFn(self._limits)).with_outputs(REJECTS, main="docs")
+            | "Read"
+            >> beam.ParDo(ReadDocumentFn(self._limits)).with_outputs(
+                REJECTS, CONTAINERS, main="docs"
+            )
         )

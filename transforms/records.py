@@ -16,11 +16,15 @@ def doc_id_for(source_uri: str) -> str:
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A decoded input document before extraction."""
+    """A decoded input document before extraction, with what its container said about it."""
 
     source_uri: str
-    kind: str  # "html" or "text"
+    kind: str  # "html", "text" (scraped, to be cleaned) or "clean" (text taken as is)
     content: str
+    url: str | None = None
+    title: str | None = None
+    published: datetime.date | None = None
+    fetched: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class ExtractedArticle:
     language: str | None
     text: str
     word_count: int
+    fetched: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)

