@@ -37,16 +37,21 @@ _BOILERPLATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("newsletter", _rx(r"(sign[ -]?up|subscribe)(\s+(now|today|here))?(\s*:.*|\s+(for|to)\b.*)?")),
     ("newsletter", _rx(r".*\bdelivered to your inbox\b.*")),
     ("newsletter", _rx(r"(get|receive) (our|the)\b.*\bnewsletters?\b.*")),
+    ("newsletter", _rx(r".*\bsign up (for|to) (our|the)\b.*\b(newsletters?|briefing|digest)\b.*")),
     ("share", _rx(r"follow (topic|us|@\w+)\b.*|click to (share|print|email)\b.*")),
+    ("share", _rx(r"follow .{1,60} on (twitter|x|facebook|instagram|linkedin|tiktok|youtube)\b.*")),
     ("share", _rx(r"share( this( article| story| post)?)?( on \w+)?:?|share via \w+")),
     ("ad", _rx(r"advertisement|advertising|sponsored( content| post)?|paid (content|post)|ad")),
     ("ad", _rx(r".*\b\d+% (first )?deposit bonus\b.*|.*\bbonus up to\b.*")),
+    ("ad", _rx(r"(story|article) continues (below|after) (this )?advertisement")),
+    ("ad", _rx(r".*\b(welcome|deposit|casino) bonus\b.*|.*\bfree spins\b.*")),
     ("nav", _rx(r"post navigation|(previous|next) (article|post|story)|skip to (main )?content")),
     ("nav", _rx(r"back to top|home|news|marketplace|menu|search|most (read|popular|viewed)")),
     ("nav", _rx(r"trending( now| stories)?|top stories|latest news|you may also like")),
-    ("nav", _rx(r"more (from|on|in) [^.!?]*|read (more|also|next)\b.*|see also\b.*")),
+    ("nav", _rx(r"more (stories |articles |news )?(from|on|in) [^.!?]*|read (more|also|next)\b.*")),
+    ("nav", _rx(r"see also\b.*")),
     ("nav", _rx(r"related( stories| articles| coverage)?\s*:.*|related( stories| articles)?")),
-    ("copyright", _rx(r"(copyright|\(c\)|©)\b.*|.*\b(all )?rights reserved\b.*")),
+    ("copyright", _rx(r"(copyright\b|\(c\)|©).*|.*\b(all )?rights reserved\b.*")),
     ("photo", _rx(r"(photo|photograph|image|picture)s?\s*:.*|.*\bvia getty images\b.*")),
     ("photo", _rx(r"\(?(photo|image|picture)s?\s+(by|courtesy|credit)\b.*")),
 )
@@ -55,6 +60,12 @@ _BOILERPLATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PHOTO_CREDIT = re.compile(r"^\(?(photo|image|picture)s?(\s*:|\s+(by|courtesy)\b)", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"\b(said|says|told|according to)\b|[\"“”]", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[\W_]+$")
+_AGENCY = re.compile(
+    r"/|\b(AFP|AP|REUTERS|GETTY|EPA|POOL|XINHUA|KCNA|YONHAP|BLOOMBERG|FILE|PHOTO|STR|TASS|DPA|ANSA"
+    r"|ANADOLU|SHUTTERSTOCK|ISTOCK|PA|UPI|IMAGES?)\b"
+)
+# Trailing lines with numbers, links or handles are content (contacts, sources), not labels.
+_NOT_A_LABEL = re.compile(r"\d|https?:|www\.|@|\.\w{2,4}\b")
 _SENTENCE_PUNCT = (".", "!", "?", "…")
 _CLOSING_QUOTES = "\"'”’)]"
 
@@ -153,10 +164,10 @@ def _boilerplate_category(line: str, *, first: bool) -> str | None:
                 return category
     if "©" in line and words <= 40:
         return "photo"
-    # Upper-case only lines such as "STR/KCNA VIA KNS/AFP" are credits; the first line may be
-    # an all-caps headline, so it is spared.
-    if not first and words <= 8 and not any(c.islower() for c in line):
-        return "photo" if any(c.isupper() for c in line) else None
+    # Upper-case lines naming an agency, like "STR/KCNA VIA KNS/AFP", are credits; other
+    # capitals ("NISSAN SENTRA") are subheads, and the first line may be a headline.
+    if not first and words <= 8 and not any(c.islower() for c in line) and _AGENCY.search(line):
+        return "photo"
     return None
 
 
@@ -164,7 +175,7 @@ def _is_caption(lines: list[str], index: int) -> bool:
     """A short line directly above an explicit photo credit is that photo's caption."""
     return (
         0 < index < len(lines) - 1
-        and _word_count(lines[index]) < 40
+        and _word_count(lines[index]) < 25
         and bool(_PHOTO_CREDIT.match(lines[index + 1]))
         # Captions describe a picture; a line quoting or attributing someone is reporting.
         and not _ATTRIBUTION.search(lines[index])
@@ -201,7 +212,7 @@ def _truncate(text: str, limit: int = _TITLE_MAX_CHARS) -> str:
 
 def _is_trailing_label(line: str) -> bool:
     """Short label without sentence punctuation, e.g. "Marketplace" or "World"."""
-    return _word_count(line) <= 3 and not _ends_sentence(line)
+    return _word_count(line) <= 3 and not _ends_sentence(line) and not _NOT_A_LABEL.search(line)
 
 
 def clean_plain_text(raw: str) -> CleanedText:
