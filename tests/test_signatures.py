@@ -80,8 +80,11 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
         ExtractedArticle(f"d{i:02d}", f"u{i}", None, None, None, None, None, None, t, 52)
         for i, t in enumerate(texts)
     ]
+    size = MinHashParams().shingle_size
     expected = [
-        Signature(a.doc_id, len(shingles(a.text, 5)), _datasketch(shingles(a.text, 5)).tobytes())
+        Signature(
+            a.doc_id, len(shingles(a.text, size)), _datasketch(shingles(a.text, size)).tobytes()
+        )
         for a in articles
     ]
     with local_pipeline() as p:

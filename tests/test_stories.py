@@ -10,7 +10,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import local_pipeline
 from transforms.records import ExtractedArticle, Signature
-from transforms.stories import STORIES, AssignStories, Member, canonical_order
+from transforms.stories import STORIES, AssignStories, Member, canonical_order, rank_members
 
 D = datetime.date
 
@@ -114,3 +114,19 @@ def test_assign_stories_builds_article_and_story_rows() -> None:
             ),
             label="stories",
         )
+
+
+def test_rank_members_prefers_the_copy_closest_to_all_others() -> None:
+    original = np.arange(128, dtype=np.uint32)
+    padded = original.copy()
+    padded[:20] += 1000  # the original plus an outlet's own paragraph: more words, further away
+    abridged = original.copy()
+    abridged[100:] += 2000  # the first part only
+    members = [
+        Member("orig", 500, None, None, None, original.tobytes()),
+        Member("padded", 560, None, None, None, padded.tobytes()),
+        Member("short", 250, None, None, None, abridged.tobytes()),
+    ]
+    assert [m.doc_id for m in rank_members(members)] == ["orig", "padded", "short"]
+    # A pair has no majority: the longer copy wins.
+    assert rank_members(members[:2])[0].doc_id == "padded"

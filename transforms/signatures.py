@@ -33,12 +33,20 @@ class MinHashParams:
     estimated Jaccard J >= threshold, or when the smaller document is mostly
     contained in the larger: |A n B| / |A| = J (|A| + |B|) / ((1 + J) |A|) >=
     containment (an abridged copy of a story is still the story).
+
+    Defaults, tuned on the syndication benchmark (benchmarks/, 2,000 documents; copies trimmed
+    to 40%, 8% of words edited, promos and own paragraphs added): word 3-shingles keep edited
+    copies similar (a changed word breaks 3 shingles, not 5); threshold 0.3 gives 37 bands x 3
+    rows, so a pair at J = 0.26 (the 1st percentile of true pairs) is a candidate with
+    P = 0.50 and at J = 0.35 with P = 0.83, while chance pairs (J < 0.08) almost never are;
+    containment 0.5 accepts 99.9% of true pairs while no sampled non-pair exceeded 0.24.
+    Measured: pairwise precision 1.000, recall 0.997 (shingle size 5 at 0.5/0.8: 0.676).
     """
 
     num_perm: int = 128
-    shingle_size: int = 5
-    threshold: float = 0.5
-    containment: float = 0.8
+    shingle_size: int = 3
+    threshold: float = 0.3
+    containment: float = 0.5
     seed: int = 1
     bands: int = field(default=0)
     rows: int = field(default=0)

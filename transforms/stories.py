@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import apache_beam as beam
+import numpy as np
 
 from transforms.candidates import estimated_jaccard
 from transforms.records import ExtractedArticle, Signature
 from transforms.signatures import signature_values
 
 STORIES = "stories"
+_CENTRALITY_MAX_GROUP = 200
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,26 @@ def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
     )
 
 
+def rank_members(members: Iterable[Member]) -> list[Member]:
+    """Members, the canonical (most complete) copy first.
+
+    Copies derive from one original: abridging, edits and added promo lines each move a copy
+    away from the others, so the original is the member most similar to all the rest (the
+    medoid by estimated Jaccard). Centrality is rounded so estimator noise does not decide;
+    ties fall to canonical_order (most words, earliest date, smallest id). Very large groups
+    (mass-produced pages) skip the quadratic centrality.
+    """
+    ordered = sorted(members, key=lambda m: m.doc_id)
+    if 2 < len(ordered) <= _CENTRALITY_MAX_GROUP:
+        values = np.stack([signature_values_of(m) for m in ordered])
+        similarity = (values[:, None, :] == values[None, :, :]).mean(axis=2)
+        centrality = np.round(similarity.sum(axis=1) - 1.0, 2)
+    else:
+        centrality = np.zeros(len(ordered))
+    order = sorted(range(len(ordered)), key=lambda i: (-centrality[i], canonical_order(ordered[i])))
+    return [ordered[i] for i in order]
+
+
 def story_id_for(label: str) -> str:
     """Story id from its component label (the smallest doc_id in it)."""
     return f"st_{label}"
@@ -79,7 +101,7 @@ class AssignStoryFn(beam.DoFn):
 
     def process(self, group: tuple[str, Iterable[Member]]) -> Iterator[tuple[str, Assignment]]:
         label, members_iter = group
-        members = sorted(members_iter, key=canonical_order)
+        members = rank_members(members_iter)
         canonical = members[0]
         story_id = story_id_for(label)
         dates = [m.published for m in members if m.published is not None]
