@@ -90,7 +90,11 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 
 
 class MinHasher:
-    """Computes datasketch-identical MinHash signatures for many documents per numpy call."""
+    """Computes datasketch-identical MinHash signatures for many documents per numpy call.
+
+    The pure numpy reference: the pipeline uses the compiled minhash_kernel, ~10x faster, and
+    tests hold both to datasketch.
+    """
 
     def __init__(self, num_perm: int, seed: int) -> None:
         from datasketch import MinHash
@@ -155,21 +159,31 @@ def band_keys(hashvalues: np.ndarray, params: MinHashParams) -> list[bytes]:
 
 
 class SignatureFn(beam.DoFn):
-    """Computes signatures for a batch of articles in one vectorised pass."""
+    """Computes signatures for a batch of articles in one compiled pass (minhash_kernel)."""
 
     def __init__(self, params: MinHashParams) -> None:
         self._params = params
-        self._hasher: MinHasher | None = None
+        self._permutations: tuple[np.ndarray, np.ndarray] | None = None
 
     def setup(self) -> None:
-        self._hasher = MinHasher(self._params.num_perm, self._params.seed)
+        from datasketch import MinHash
+
+        from transforms.minhash_kernel import warm_up
+
+        mults, adds = MinHash(num_perm=self._params.num_perm, seed=self._params.seed).permutations
+        self._permutations = (np.asarray(mults, np.uint32), np.asarray(adds, np.uint32))
+        warm_up()  # compile (or load the cached kernel) before the first bundle
 
     def process(self, batch: Sequence[ExtractedArticle]) -> Iterator[Signature]:
-        assert self._hasher is not None
-        grams = [shingles(article.text, self._params.shingle_size) for article in batch]
-        values = self._hasher.signatures(grams)
-        for article, article_grams, row in zip(batch, grams, values, strict=True):
-            yield Signature(article.doc_id, len(article_grams), row.astype("<u4").tobytes())
+        from transforms.minhash_kernel import batch_signatures
+
+        assert self._permutations is not None
+        token_texts = [" ".join(normalise(article.text)) for article in batch]
+        values, counts = batch_signatures(
+            token_texts, self._params.shingle_size, *self._permutations
+        )
+        for article, count, row in zip(batch, counts, values, strict=True):
+            yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes())
 
 
 @beam.typehints.with_input_types(ExtractedArticle)
