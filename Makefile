@@ -32,5 +32,11 @@ eval: install
 	$(BIN)/python benchmarks/eval_extraction.py
 	$(BIN)/python benchmarks/eval_plaintext.py
 
+# Syndication benchmark (benchmarks/SYNDICATION.md): corpora under .bench/syndication, report in
+# BENCHMARKS.md. Smoke run: make bench BENCH_ARGS=--quick
+BENCH_ARGS ?= --docs 10000 100000
+bench: install
+	$(BIN)/python -m benchmarks.run_bench $(BENCH_ARGS)
+
 clean:
 	rm -rf demo build dist *.egg-info .pytest_cache .ruff_cache .bench

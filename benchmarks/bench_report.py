@@ -1,0 +1,387 @@
+"""Renders the benchmark results as BENCHMARKS.md: machine, corpus, quality, grid, speed, memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+from importlib import metadata
+from typing import Any
+
+_PACKAGES = ("apache-beam", "trafilatura", "datasketch", "numpy", "pyarrow")
+
+
+def machine_info() -> dict[str, Any]:
+    """Cores, memory, CPU model, load and the versions that matter for the numbers."""
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            model = next(
+                (ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), model
+            )
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            mem_kb = int(next(ln.split()[1] for ln in f if ln.startswith("MemTotal")))
+    except (OSError, StopIteration, ValueError):
+        mem_kb = 0
+    versions = {"python": platform.python_version()}
+    for package in _PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "memory_gib": round(mem_kb / 1024**2, 1),
+        "cpu": model,
+        "kernel": platform.release(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        "versions": versions,
+    }
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A GitHub Markdown table; floats get 4 decimals unless already formatted."""
+
+    def cell(value: Any) -> str:
+        return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MiB"
+
+
+def _rate(docs: int, seconds: float | None) -> str:
+    return f"{docs / seconds:,.1f}" if seconds else "-"
+
+
+def _quality_rows(size: dict[str, Any]) -> list[Any]:
+    q = size["quality"]
+    pairs, counts = q["pairs"], q["counts"]
+    return [
+        size["docs"],
+        pairs["precision"],
+        pairs["recall"],
+        pairs["f1"],
+        pairs["ari"],
+        f"{q['canonical']['accuracy']:.3f} ({q['canonical']['stories']})",
+        counts["merged_groups"],
+        counts["split_stories"],
+        counts["missing"],
+        f"{q['template_merges']} / {q['template_singletons']}",
+    ]
+
+
+def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
+    done = [s for s in sizes if s.get("quality")]
+    if not done:
+        return []
+    out = [
+        "## Grouping quality at the defaults",
+        "",
+        f"`wirestory run` with threshold {params['threshold']}, containment "
+        f"{params['containment']}, shingle size {params['shingle_size']}, num_perm "
+        f"{params['num_perm']}. Pairwise scores over all document pairs; canonical accuracy: "
+        "share of multi-copy stories whose untouched original is its group's canonical copy "
+        "(stories counted in brackets). Template merges: template-heavy singletons that joined "
+        "any group (must be 0).",
+        "",
+        table(
+            [
+                "docs",
+                "precision",
+                "recall",
+                "F1",
+                "ARI",
+                "canonical acc.",
+                "merged groups",
+                "split stories",
+                "missing",
+                "template merges",
+            ],
+            [_quality_rows(s) for s in done],
+        ),
+        "",
+    ]
+    for size in done:
+        kinds = size["quality"]["by_kind"]
+        out += [
+            f"### Recall by copy kind ({size['docs']} docs)",
+            "",
+            "True pairs with at least one copy of that kind, and the share joined.",
+            "",
+            table(
+                ["copy kind", "true pairs", "recall"],
+                [
+                    [k, t, f / t if t else 1.0]
+                    for k, (t, f) in sorted(
+                        kinds.items(), key=lambda kv: kv[1][1] / max(kv[1][0], 1)
+                    )
+                ],
+            ),
+            "",
+        ]
+        beaten = size["quality"]["canonical"]["beaten_by"]
+        if beaten:
+            top = ", ".join(f"{k} {n}" for k, n in sorted(beaten.items(), key=lambda kv: -kv[1]))
+            out += [f"Copies picked as canonical instead of the original have: {top}.", ""]
+    return out
+
+
+def _is_run(row: dict[str, Any], params: dict[str, Any]) -> bool:
+    keys = ("shingle_size", "threshold", "containment")
+    return all(row[k] == params[k] for k in keys)
+
+
+def _grid_row(g: dict[str, Any], params: dict[str, Any]) -> list[Any]:
+    return [
+        f"{g['shingle_size']}{'*' if _is_run(g, params) else ''}",
+        f"{g['threshold']:g}",
+        f"{g['containment']:g}",
+        g["banding"],
+        g["candidates"],
+        f"{g['true_proposed']:.3f}",
+        f"{g['true_kept']:.3f}",
+        g["precision"],
+        g["recall"],
+        g["f1"],
+        g["ari"],
+        f"{g['canonical']:.3f}",
+        g["template_merges"],
+    ]
+
+
+_GRID_HEADERS = ["shingle", "threshold", "containment", "bands x rows", "candidates",
+                 "true pairs proposed", "true pairs kept", "precision", "recall", "F1", "ARI",
+                 "canonical acc.", "template merges"]  # fmt: skip
+
+
+def _kind_comparison(run: dict[str, Any], best: dict[str, Any]) -> str:
+    """Recall per copy kind at the run's settings and at the best grid point."""
+    rows = []
+    for kind, (total, found) in sorted(run["by_kind"].items(), key=lambda kv: kv[1][1] / kv[1][0]):
+        best_total, best_found = best["by_kind"].get(kind, (total, found))
+        rows.append([kind, total, found / total, best_found / best_total])
+    name = (
+        f"best: shingle {best['shingle_size']}, threshold {best['threshold']:g}, "
+        f"containment {best['containment']:g}"
+    )
+    return table(["copy kind", "true pairs", "run's settings", name], rows)
+
+
+def _section_grid(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for size in sizes:
+        if not size.get("grid"):
+            continue
+        same = "yes" if size["grid_reproduces"] else "NO (the grid does not match the pipeline)"
+        out += [
+            f"## Parameter grid, offline ({size['docs']} docs)",
+            "",
+            "The run's extracted texts regrouped in plain Python with the pipeline's own "
+            "functions (benchmarks/dedup_offline.py). At the run's settings it reproduces the "
+            f"run's groups and canonical picks exactly: {same}. The run's settings are marked *. "
+            "True pairs proposed: share of the true pairs that met in an LSH bucket; kept: share "
+            "that also passed verification (recall also counts pairs joined through a third copy).",
+            "",
+            table(_GRID_HEADERS, [_grid_row(g, params) for g in size["grid"]]),
+            "",
+        ]
+        run = next((g for g in size["grid"] if _is_run(g, params)), None)
+        best = max(size["grid"], key=lambda g: (g["f1"], g["shingle_size"], g["threshold"]))
+        if run is not None:
+            out += [
+                "Recall by copy kind at the run's settings and at the grid's best F1:",
+                "",
+                _kind_comparison(run, best),
+                "",
+            ]
+    return out
+
+
+def _section_speed(sizes: list[dict[str, Any]]) -> list[str]:
+    rows = [s for s in sizes if s.get("run") and s.get("limit")]
+    if not rows:
+        return []
+    body = []
+    for s in rows:
+        run, limit = s["run"], s["limit"]
+        ratio = (s["docs"] / run["seconds"]) / (limit["files"] / limit["seconds"])
+        body.append(
+            [
+                s["docs"],
+                run["workers"],
+                f"{run['seconds']:.1f}",
+                _rate(s["docs"], run["seconds"]),
+                limit["processes"],
+                f"{limit['seconds']:.1f}",
+                _rate(limit["files"], limit["seconds"]),
+                f"{ratio:.2f}",
+            ]
+        )
+    return [
+        "## End-to-end speed against the extraction limit",
+        "",
+        "`wirestory run` (all steps, Parquet written) against trafilatura alone on a "
+        "`multiprocessing.Pool` of all cores over the same files (same settings, plain-text "
+        "cleaner for .txt; benchmarks/bench_speed.py). Ratio = wirestory docs/s / limit docs/s. "
+        "Wall times include start-up.",
+        "",
+        table(
+            [
+                "docs",
+                "workers",
+                "wirestory s",
+                "wirestory docs/s",
+                "pool processes",
+                "limit s",
+                "limit docs/s",
+                "ratio",
+            ],
+            body,
+        ),
+        "",
+    ]
+
+
+def _section_dedup(sizes: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for size in sizes:
+        if not size.get("dedup"):
+            continue
+        body = []
+        for row in size["dedup"]:
+            if "error" in row:
+                body.append([row["name"], "-", "-", "-", "-", "-", "-", row["error"]])
+                continue
+            body.append(
+                [
+                    row["name"],
+                    f"{row['seconds']:.2f}",
+                    _rate(row["docs"], row["seconds"]),
+                    row["precision"],
+                    row["recall"],
+                    row["f1"],
+                    row["agreement"],
+                    row.get("note", ""),
+                ]
+            )
+        out += [
+            f"## Dedup only ({size['docs']} pre-extracted texts)",
+            "",
+            "Single process each, same texts; P/R/F1 against the ground truth, agreement = ARI "
+            "between the tool's groups and wirestory's (benchmarks/bench_dedup.py).",
+            "",
+            table(
+                ["dedup", "seconds", "docs/s", "precision", "recall", "F1", "agreement", "note"],
+                body,
+            ),
+            "",
+        ]
+    return out
+
+
+def _section_signatures(sizes: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for size in sizes:
+        sig = size.get("signatures")
+        if not sig:
+            continue
+        rows = [[name, f"{us:,.0f}"] for name, us in sig["us_per_doc"].items()]
+        out += [
+            f"## Signatures ({sig['docs']} docs, {sig['mean_shingles']:.0f} shingles/doc mean)",
+            "",
+            f"Best of {sig['repeats']}, SHA-1 shingle hashing included, shingling excluded. "
+            f"Identical signatures asserted: {'yes' if sig['identical'] else 'NO'}.",
+            "",
+            table(["signatures", "µs per doc"], rows),
+            "",
+        ]
+    return out
+
+
+def _section_memory(sizes: list[dict[str, Any]]) -> list[str]:
+    rows = [s for s in sizes if s.get("run")]
+    if not rows:
+        return []
+    body = [
+        [
+            s["docs"],
+            s["run"]["workers"],
+            f"{s['run']['seconds']:.1f}",
+            _mib(s["run"]["peak_rss"]),
+            _mib(s["run"]["peak_pss"]),
+            s["run"]["peak_processes"],
+        ]
+        for s in rows
+    ]
+    return [
+        "## Peak memory of `wirestory run`",
+        "",
+        "Whole process tree sampled every 0.2 s from /proc: summed RSS (shared pages counted per "
+        "process) and summed PSS (shared pages split, the real footprint).",
+        "",
+        table(["docs", "workers", "seconds", "peak RSS", "peak PSS", "processes"], body),
+        "",
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole BENCHMARKS.md."""
+    m, sizes = results["machine"], results["sizes"]
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    out = [
+        "# wirestory benchmarks",
+        "",
+        "Generated by `benchmarks/run_bench.py`; do not edit by hand. Regenerate with:",
+        "",
+        "```sh",
+        results["command"],
+        "```",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
+        f"load average {m['loadavg_start']} at start, {m.get('loadavg_end')} at end. {versions}. "
+        f"Run started {results['started']}, took {results['seconds']:.0f} s.",
+        "",
+        "## Syndication corpus",
+        "",
+        "Seeded copies of the article-extraction benchmark's bodies and of stories derived from "
+        "them (benchmarks/SYNDICATION.md).",
+        "",
+        table(
+            [
+                "docs",
+                "seed",
+                "stories",
+                "with copies",
+                "real / derived",
+                "template singletons",
+                "html / txt / gz",
+                "generated in",
+            ],
+            [
+                [
+                    s["docs"],
+                    s["corpus"]["seed"],
+                    s["corpus"]["stories"],
+                    s["corpus"]["multi"],
+                    f"{s['corpus']['articles']} / {s['corpus']['derived']}",
+                    s["corpus"]["templates"],
+                    s["corpus"]["formats"],
+                    s["corpus"]["generated"],
+                ]
+                for s in sizes
+            ],
+        ),
+        "",
+    ]
+    out += _section_quality(sizes, results["params"])
+    out += _section_grid(sizes, results["params"])
+    out += _section_speed(sizes)
+    out += _section_dedup(sizes)
+    out += _section_signatures(sizes)
+    out += _section_memory(sizes)
+    out += results.get("notes", [])
+    return "\n".join(out).rstrip() + "\n"
