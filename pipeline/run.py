@@ -60,6 +60,11 @@ def run(
 ) -> dict[str, Any]:
     """Runs the pipeline to completion and returns the manifest it wrote."""
     options = options if options is not None else PipelineOptions(argv)
+    if options.get_all_options().get("template_location"):
+        raise UsageError(
+            "--template_location only writes a Dataflow template; "
+            "use python -m runners.dataflow_launch (no output checks, no publishing)"
+        )
     wirestory = options.view_as(WirestoryOptions)
     if not wirestory.output:
         raise UsageError("--output is required")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from apache_beam.options.pipeline_options import (
     DirectOptions,
     PipelineOptions,
@@ -10,6 +12,8 @@ from apache_beam.options.pipeline_options import (
 )
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.runners.runner import PipelineRunner
+
+_LOG = logging.getLogger("wirestory")
 
 LOCAL = "local"
 PORTABLE = "portable"
@@ -32,6 +36,10 @@ def resolve_runner(options: PipelineOptions, workers: int | None = None) -> Pipe
     """
     standard = options.view_as(StandardOptions)
     name = ALIASES.get((standard.runner or LOCAL).lower(), standard.runner or "FnApiRunner")
+    if workers is not None and name != "FnApiRunner":
+        # The embedded job service runs one worker; clusters size themselves (--max_num_workers,
+        # --parallelism, ...).
+        _LOG.warning("--workers applies to the local runner only; ignored on %s", name)
     if workers is not None and workers > 1:
         direct = options.view_as(DirectOptions)
         direct.direct_num_workers = workers
