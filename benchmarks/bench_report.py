@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
-from importlib import metadata
 from typing import Any
+
+from pipeline.run import package_versions
 
 _PACKAGES = ("apache-beam", "trafilatura", "datasketch", "numpy", "pyarrow")
 
@@ -22,12 +23,7 @@ def machine_info() -> dict[str, Any]:
             mem_kb = int(next(ln.split()[1] for ln in f if ln.startswith("MemTotal")))
     except (OSError, StopIteration, ValueError):
         mem_kb = 0
-    versions = {"python": platform.python_version()}
-    for package in _PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
+    versions = package_versions(_PACKAGES)
     return {
         "nproc": len(os.sched_getaffinity(0)),
         "memory_gib": round(mem_kb / 1024**2, 1),

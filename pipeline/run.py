@@ -30,9 +30,10 @@ class UsageError(Exception):
     """The run cannot start as asked (bad flags, missing inputs, unusable output)."""
 
 
-def _versions() -> dict[str, str]:
+def package_versions(packages: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
+    """Python's and each installed package's version, for manifests and reports."""
     versions = {"python": platform.python_version()}
-    for package in _PACKAGES:
+    for package in packages:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -107,7 +108,7 @@ def run(
             "cc_rounds": wirestory.cc_rounds or DEFAULT_ROUNDS,
         },
         "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
-        "versions": _versions(),
+        "versions": package_versions(),
         "seconds": round(time.monotonic() - started, 3),
     }
     manifest["files"] = output.publish(wirestory.output, manifest)
