@@ -8,6 +8,7 @@ import struct
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import apache_beam as beam
 import numpy as np
@@ -164,24 +165,23 @@ class SignatureFn(beam.DoFn):
     def __init__(self, params: MinHashParams) -> None:
         self._params = params
         self._permutations: tuple[np.ndarray, np.ndarray] | None = None
+        self._kernel: Any = None
 
     def setup(self) -> None:
+        # Imported here: numba and the compiled kernel belong to the worker, not the pickled DoFn.
         from datasketch import MinHash
 
-        from transforms.minhash_kernel import warm_up
+        from transforms.minhash_kernel import batch_signatures, warm_up
 
+        self._kernel = batch_signatures
         mults, adds = MinHash(num_perm=self._params.num_perm, seed=self._params.seed).permutations
         self._permutations = (np.asarray(mults, np.uint32), np.asarray(adds, np.uint32))
         warm_up()  # compile (or load the cached kernel) before the first bundle
 
     def process(self, batch: Sequence[ExtractedArticle]) -> Iterator[Signature]:
-        from transforms.minhash_kernel import batch_signatures
-
         assert self._permutations is not None
         token_texts = [" ".join(normalise(article.text)) for article in batch]
-        values, counts = batch_signatures(
-            token_texts, self._params.shingle_size, *self._permutations
-        )
+        values, counts = self._kernel(token_texts, self._params.shingle_size, *self._permutations)
         for article, count, row in zip(batch, counts, values, strict=True):
             yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes())
 
