@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -58,13 +59,19 @@ class MinHashParams:
         if self.shingle_size < 1 or self.num_perm < 2:
             raise ValueError("shingle_size must be >= 1 and num_perm >= 2")
         if not (self.bands and self.rows):
-            from datasketch.lsh import _optimal_param
-
-            bands, rows = _optimal_param(self.threshold, self.num_perm, 0.5, 0.5)
+            bands, rows = _optimal_banding(self.threshold, self.num_perm)
             object.__setattr__(self, "bands", bands)
             object.__setattr__(self, "rows", rows)
         if self.bands * self.rows > self.num_perm:
             raise ValueError("bands x rows exceeds num_perm")
+
+
+@functools.lru_cache(maxsize=32)
+def _optimal_banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's optimal (bands, rows); it integrates numerically (~0.5 s), so it is cached."""
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
 def normalise(text: str) -> list[str]:
