@@ -47,7 +47,13 @@ def prepare_output(directory: str, overwrite: bool) -> None:
         if FileSystems.exists(manifest):
             FileSystems.delete([manifest])
         FileSystems.delete([p for p in existing if not p.endswith("/" + MANIFEST)])
-    FileSystems.mkdirs(directory) if not FileSystems.exists(directory) else None
+    _ensure_dir(directory)
+
+
+def _ensure_dir(directory: str) -> None:
+    """Creates a directory unless it exists (a no-op on object stores)."""
+    if not FileSystems.exists(directory):
+        FileSystems.mkdirs(directory)
 
 
 def staging_dir(directory: str) -> str:
@@ -75,7 +81,7 @@ def publish(directory: str, manifest: dict[str, Any]) -> dict[str, list[str]]:
     for table in sorted(TABLES):
         target_dir = FileSystems.join(directory, table)
         sources = sorted(_children(FileSystems.join(staging, table)))
-        FileSystems.mkdirs(target_dir) if not FileSystems.exists(target_dir) else None
+        _ensure_dir(target_dir)
         targets = [FileSystems.join(target_dir, src.rsplit("/", 1)[-1]) for src in sources]
         FileSystems.rename(sources, targets)
         files[table] = [t[len(directory) :].lstrip("/") for t in targets]

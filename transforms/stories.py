@@ -12,7 +12,6 @@ import numpy as np
 
 from transforms.candidates import estimated_jaccard
 from transforms.records import ExtractedArticle, Signature
-from transforms.signatures import signature_values
 
 STORIES = "stories"
 _CENTRALITY_MAX_GROUP = 200
@@ -122,9 +121,9 @@ class AssignStoryFn(beam.DoFn):
             yield member.doc_id, Assignment(story_id, False, similarity, None)
 
 
-def signature_values_of(member: Member) -> Any:
-    """The MinHash values of a member."""
-    return signature_values(Signature(member.doc_id, 0, member.hashvalues))
+def signature_values_of(member: Member) -> np.ndarray:
+    """The MinHash values of a member (little-endian uint32, as in Signature records)."""
+    return np.frombuffer(member.hashvalues, dtype="<u4")
 
 
 class BuildRowsFn(beam.DoFn):
