@@ -41,11 +41,13 @@ def dedup_beam(articles: list[ExtractedArticle], params: MinHashParams):
     from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
     from pipeline.assembly import GroupStories
+    from transforms.components import rounds_for
 
+    rounds = rounds_for(len(articles))  # as `wirestory run` sizes them from its inputs
     with tempfile.TemporaryDirectory(prefix="bench-beam-") as tmp:
         start = time.perf_counter()
         with beam.Pipeline(runner=FnApiRunner(), options=PipelineOptions([])) as p:
-            grouped = p | "Articles" >> beam.Create(articles) | GroupStories(params)
+            grouped = p | "Articles" >> beam.Create(articles) | GroupStories(params, rounds)
             _ = (
                 grouped.articles
                 | "Label" >> beam.Map(lambda row: f"{row['doc_id']}\t{row['story_id']}")

@@ -197,6 +197,13 @@ def _section_grid(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[s
     return out
 
 
+def _workers(run: dict[str, Any]) -> str:
+    """Beam workers, and extractor processes per worker when recorded."""
+    if "extract_processes" not in run:
+        return str(run["workers"])
+    return f"{run['workers']} x {run['extract_processes']} extractors"
+
+
 def _section_speed(sizes: list[dict[str, Any]]) -> list[str]:
     rows = [s for s in sizes if s.get("run") and s.get("limit")]
     if not rows:
@@ -208,7 +215,7 @@ def _section_speed(sizes: list[dict[str, Any]]) -> list[str]:
         body.append(
             [
                 s["docs"],
-                run["workers"],
+                _workers(run),
                 f"{run['seconds']:.1f}",
                 _rate(s["docs"], run["seconds"]),
                 limit["processes"],
@@ -305,7 +312,7 @@ def _section_memory(sizes: list[dict[str, Any]]) -> list[str]:
     body = [
         [
             s["docs"],
-            s["run"]["workers"],
+            _workers(s["run"]),
             f"{s['run']['seconds']:.1f}",
             _mib(s["run"]["peak_rss"]),
             _mib(s["run"]["peak_pss"]),

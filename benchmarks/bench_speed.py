@@ -107,9 +107,11 @@ class RunStats:
     manifest: dict[str, Any]
 
 
-def run_wirestory(corpus: Path, output: Path, workers: int, extra: list[str]) -> RunStats:
+def run_wirestory(corpus: Path, output: Path, workers: int | None, extra: list[str]) -> RunStats:
     """Runs the CLI as a subprocess, sampling its process tree; raises on a non-zero exit."""
-    command = [*wirestory_command(corpus, output), "--workers", str(workers), *extra]
+    command = [*wirestory_command(corpus, output), *extra]
+    if workers:
+        command += ["--workers", str(workers)]
     start = time.perf_counter()
     proc = subprocess.Popen(
         command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

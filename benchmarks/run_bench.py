@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="Smoke run: 400 docs, one repeat.")
     p.add_argument("--sections", default="all", help=f"Comma list of {', '.join(SECTIONS)}.")
     p.add_argument("--seed", type=int, default=13, help="Corpus generator seed.")
-    p.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    p.add_argument("--workers", type=int, help="wirestory --workers (default: its own, 1).")
     p.add_argument("--work-dir", type=Path, default=PROJECT / ".bench" / "syndication")
     p.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
     p.add_argument("--json", type=Path, help="Also write the raw results here.")
@@ -210,10 +210,11 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
     if args.reuse_run and (output / "manifest.json").is_file():
         print(f"[{n}] reusing {output}", flush=True)
     else:
-        print(f"[{n}] wirestory run --workers {args.workers}", flush=True)
+        print(f"[{n}] wirestory run", flush=True)
         run = run_wirestory(corpus, output, args.workers, ["--overwrite", "--quiet", *args.extra])
         size["run"] = {
-            "workers": args.workers,
+            "workers": args.workers or 1,
+            "extract_processes": run.manifest["parameters"]["extract_processes"],
             "seconds": run.seconds,
             "peak_rss": run.peak_rss,
             "peak_pss": run.peak_pss,
@@ -230,7 +231,8 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
         key=lambda d: d.doc_id,
     )
     file_of = {r["doc_id"]: f for f, r in rows.items()}
-    if "grid" in sections:
+    # The grid tunes the defaults; at the smallest size only (27 offline runs each).
+    if "grid" in sections and n == args.grid_docs:
         print(f"[{n}] offline grid", flush=True)
         run_labels = {
             "labels": {r["doc_id"]: r["story_id"].removeprefix("st_") for r in rows.values()},
@@ -241,12 +243,13 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
         )
     if "e2e" in sections:
         print(f"[{n}] extraction limit", flush=True)
-        files, seconds, with_text = extraction_limit(corpus, args.workers)
+        cores = len(os.sched_getaffinity(0))
+        files, seconds, with_text = extraction_limit(corpus, cores)
         size["limit"] = {
             "files": files,
             "seconds": seconds,
             "with_text": with_text,
-            "processes": args.workers,
+            "processes": cores,
         }
     if "dedup" in sections:
         print(f"[{n}] dedup only", flush=True)
@@ -274,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run_bench: unknown sections {sorted(sections - set(SECTIONS))}", file=sys.stderr)
         return 2
     sizes = args.docs or ([400] if args.quick else [10_000])
+    args.grid_docs = min(sizes)
     overrides = {k: getattr(args, k) for k in ("threshold", "containment", "shingle_size")}
     overrides = {k: v for k, v in overrides.items() if v is not None}
     params = MinHashParams(**overrides)

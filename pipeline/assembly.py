@@ -43,6 +43,7 @@ class ArticlesFromFiles(beam.PTransform):
         self._limits = options.read_limits()
         self._settings: ExtractionSettings = options.extraction_settings()
         self._fields = options.json_fields()
+        self._processes = max(1, options.extract_processes)
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         files = pbegin | "MatchInputs" >> MatchInputs(self._patterns)
@@ -52,7 +53,7 @@ class ArticlesFromFiles(beam.PTransform):
             (read.docs, records["docs"])
             | "AllDocuments" >> beam.Flatten()
             | "ProgressRead" >> log_progress("read")
-            | "ExtractArticles" >> ExtractArticles(self._settings)
+            | "ExtractArticles" >> ExtractArticles(self._settings, self._processes)
         )
         rejects = (
             (read.rejects, records[REJECTS], extracted.rejects)

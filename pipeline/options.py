@@ -66,7 +66,7 @@ class WirestoryOptions(PipelineOptions):
             dest="cc_rounds",
             type=int,
             default=None,
-            help="Connected-components rounds unrolled in the graph (default fits 10^7 nodes).",
+            help="Connected-components rounds in the graph (default: sized from the input).",
         )
         parser.add_argument(
             "--max_file_bytes",
@@ -100,6 +100,16 @@ class WirestoryOptions(PipelineOptions):
             type=int,
             default=ExtractionSettings.max_memory_bytes,
             help="Address-space limit in bytes of each extractor process.",
+        )
+
+        parser.add_argument(
+            "--extract_processes",
+            "--extract-processes",
+            dest="extract_processes",
+            type=int,
+            default=0,
+            help="Extractor processes per Beam worker (default: the local runner uses every "
+            "core across its workers; other runners 1, as they run one worker per core).",
         )
 
         parser.add_argument(

@@ -17,9 +17,9 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from pipeline import output
 from pipeline.assembly import build_pipeline
 from pipeline.options import WirestoryOptions
-from runners.profiles import resolve_runner
-from transforms.components import DEFAULT_ROUNDS
-from transforms.read import expand_input
+from runners.profiles import extraction_processes, resolve_runner
+from transforms.components import rounds_for
+from transforms.read import CONTAINER_KINDS, document_kind, expand_input
 from transforms.write import SUMMARY_FILE
 
 _LOG = logging.getLogger("wirestory")
@@ -41,17 +41,29 @@ def package_versions(packages: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
     return versions
 
 
-def check_inputs(patterns: list[str]) -> None:
-    """Fails early, with the culprit named, when an input matches nothing."""
+def check_inputs(patterns: list[str]) -> int:
+    """Fails early, with the culprit named, when an input matches nothing.
+
+    Returns an upper bound on the documents: one per page file, and one per 16 bytes of a
+    container (8:1 assumed for gzip; beyond that a record is rejected, not a graph node).
+    """
     if not patterns:
         raise UsageError("no input given")
+    bound = 0
     for pattern in patterns:
         try:
-            found = FileSystems.match([expand_input(pattern)], limits=[1])[0].metadata_list
+            found = FileSystems.match([expand_input(pattern)])[0].metadata_list
         except Exception as err:  # filesystems raise their own error types
             raise UsageError(f"cannot list input {pattern}: {err}") from err
         if not found:
             raise UsageError(f"input {pattern} matched no files")
+        for file in found:
+            kind, gzipped = document_kind(file.path)
+            if kind in CONTAINER_KINDS:
+                bound += file.size_in_bytes * (8 if gzipped else 1) // 16 + 1
+            else:
+                bound += 1
+    return bound
 
 
 def run(
@@ -73,12 +85,16 @@ def run(
         params = wirestory.minhash_params()
     except ValueError as err:
         raise UsageError(str(err)) from err
-    check_inputs(wirestory.inputs)
+    max_docs = check_inputs(wirestory.inputs)
+    if not wirestory.cc_rounds:
+        wirestory.cc_rounds = rounds_for(max_docs)
     try:
         output.prepare_output(wirestory.output, wirestory.overwrite)
     except output.OutputError as err:
         raise UsageError(str(err)) from err
     runner = resolve_runner(options, workers)
+    if not wirestory.extract_processes:
+        wirestory.extract_processes = extraction_processes(runner, options)
     staging = output.staging_dir(wirestory.output)
     started = time.monotonic()
     _LOG.info(
@@ -105,7 +121,8 @@ def run(
             "minhash": dataclasses.asdict(params),
             "read_limits": dataclasses.asdict(wirestory.read_limits()),
             "extraction": dataclasses.asdict(wirestory.extraction_settings()),
-            "cc_rounds": wirestory.cc_rounds or DEFAULT_ROUNDS,
+            "cc_rounds": wirestory.cc_rounds,
+            "extract_processes": wirestory.extract_processes,
         },
         "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
         "versions": package_versions(),

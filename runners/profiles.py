@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from apache_beam.options.pipeline_options import (
     DirectOptions,
@@ -54,3 +55,15 @@ def resolve_runner(options: PipelineOptions, workers: int | None = None) -> Pipe
         portable.environment_type = portable.environment_type or "LOOPBACK"
     standard.runner = name
     return name
+
+
+def extraction_processes(runner: PipelineRunner | str, options: PipelineOptions) -> int:
+    """Extractor processes per worker when --extract-processes is not given.
+
+    The local runner's workers share this machine, so together they use every core. Cluster
+    runners already start one worker per core (Dataflow, Flink and Spark SDK harnesses).
+    """
+    if not isinstance(runner, FnApiRunner):
+        return 1
+    workers = options.view_as(DirectOptions).direct_num_workers or 1
+    return max(1, len(os.sched_getaffinity(0)) // workers)

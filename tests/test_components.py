@@ -43,10 +43,16 @@ def _union_find_labels(edges: list[Edge]) -> list[Edge]:
     return [(node, find(node)) for node in list(parent)]
 
 
-def _assert_components(edges: list[Edge], rounds: int = DEFAULT_ROUNDS) -> None:
+def _assert_components(
+    edges: list[Edge], rounds: int = DEFAULT_ROUNDS, contract: bool = False
+) -> None:
+    # Bundle contraction off by default: on the local runner one bundle holds every edge, so it
+    # would solve the graph before the rounds these tests exercise.
     # Pinned: the default DirectRunner would try to download Prism, which is unavailable here.
     with test_pipeline.TestPipeline(runner=FnApiRunner()) as p:
-        labels = p | beam.Create(edges) | ConnectedComponents(rounds=rounds)
+        labels = (
+            p | beam.Create(edges) | ConnectedComponents(rounds=rounds, contract_bundles=contract)
+        )
         assert_that(labels, equal_to(_union_find_labels(edges)))
 
 
@@ -89,6 +95,15 @@ def test_disjoint_components_with_duplicates_reversed_edges_and_self_loops() -> 
     random.Random(7).shuffle(edges)
     assert len(_union_find_labels(edges)) == 38  # every fixture node is present
     _assert_components(edges)
+
+
+def test_bundle_contraction_gives_the_same_labels() -> None:
+    ids = _hex_ids(600, seed=9)
+    edges = _chain(sorted(ids[:300])) + [(ids[300], leaf) for leaf in ids[301:400]]
+    edges += [(ids[400], ids[400])] + [(a, b) for a, b in pairwise(ids[401:]) if a < b]
+    random.Random(10).shuffle(edges)
+    # One round: contraction alone must have solved it (the local runner runs one bundle).
+    _assert_components(edges, rounds=1, contract=True)
 
 
 def test_empty_edge_collection_gives_empty_output() -> None:

@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from transforms.isolation import CallTimeout, IsolatedFunction, RemoteError, WorkerCrashed
+from transforms.isolation import (
+    CallTimeout,
+    IsolatedFunction,
+    IsolatedPool,
+    RemoteError,
+    WorkerCrashed,
+)
 
 
 def test_results_and_remote_errors() -> None:
@@ -45,3 +51,24 @@ def test_memory_limit_and_crash_are_reported_not_fatal() -> None:
     finally:
         alloc.close()
         crash.close()
+
+
+def test_pool_keeps_calls_in_flight_and_limits_each_call() -> None:
+    pool = IsolatedPool("time:sleep", size=2, timeout_s=3)
+    try:
+        # Both children take a call at once: neither submit waits for a completion.
+        assert pool.submit("a", (0.5,)) == []
+        assert pool.submit("b", (0.5,)) == []
+        # A third call waits for a free child, and returns what completed meanwhile.
+        done = pool.submit("slow", (60,))
+        done += pool.submit("c", (0,))
+        done += pool.drain()
+        outcomes = {key: (result, type(error)) for key, result, error in done}
+        assert sorted(outcomes) == ["a", "b", "c", "slow"]  # every call accounted for once
+        assert outcomes["slow"] == (None, CallTimeout)
+        assert outcomes["a"] == outcomes["b"] == outcomes["c"] == (None, type(None))
+        # The killed child is replaced on the next call.
+        after = pool.submit("d", (0,)) + pool.submit("e", (0,)) + pool.drain()
+        assert sorted((key, error) for key, _, error in after) == [("d", None), ("e", None)]
+    finally:
+        pool.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 import apache_beam as beam
 import numpy as np
 
 from transforms.records import Signature
-from transforms.signatures import MinHashParams, iter_band_entries, signature_values
+from transforms.signatures import MinHashParams, band_keys, signature_values
 
 # Buckets up to this size verify every pair; larger ones (mass-produced pages) compare each
 # member with the bucket's smallest id and its sorted neighbour, keeping work linear.
@@ -37,7 +38,10 @@ def is_same_story(left: Signature, right: Signature, params: MinHashParams) -> b
     return estimated_containment(jaccard, small, large) >= params.containment
 
 
-def bucket_pairs(members: list[Signature]) -> Iterator[tuple[Signature, Signature]]:
+Member = TypeVar("Member", str, Signature)
+
+
+def bucket_pairs(members: list[Member]) -> Iterator[tuple[Member, Member]]:
     """Candidate pairs inside one LSH bucket, members sorted by doc_id."""
     if len(members) <= _ALL_PAIRS_MAX_BUCKET:
         for i, left in enumerate(members):
@@ -51,18 +55,45 @@ def bucket_pairs(members: list[Signature]) -> Iterator[tuple[Signature, Signatur
             yield members[i - 1], members[i]
 
 
-class VerifyBucketFn(beam.DoFn):
-    """Emits verified (smaller_id, larger_id) edges from one LSH bucket."""
+def band_entries(signature: Signature, params: MinHashParams) -> Iterator[tuple[bytes, str]]:
+    """(band key, doc_id) for every band of one document: small records for the big shuffle."""
+    for key in band_keys(signature_values(signature), params):
+        yield key, signature.doc_id
+
+
+class BucketPairsFn(beam.DoFn):
+    """Emits the candidate (smaller_id, larger_id) pairs of one LSH bucket."""
+
+    def process(self, bucket: tuple[bytes, Iterable[str]]) -> Iterator[tuple[str, str]]:
+        _, doc_ids = bucket
+        members = sorted(set(doc_ids))
+        if len(members) > 1:
+            yield from bucket_pairs(members)
+
+
+def _with_left_signature(
+    item: tuple[str, dict[str, list[Any]]],
+) -> Iterator[tuple[str, Signature]]:
+    """(right_id, left signature) for every candidate pair whose left document is this one."""
+    _, joined = item
+    if joined["pairs"] and joined["signature"]:
+        left = joined["signature"][0]
+        for right_id in joined["pairs"]:
+            yield right_id, left
+
+
+class VerifyPairsFn(beam.DoFn):
+    """Verifies every candidate pair that ends at one document; emits the verified edges."""
 
     def __init__(self, params: MinHashParams) -> None:
         self._params = params
 
-    def process(self, bucket: tuple[bytes, Iterable[Signature]]) -> Iterator[tuple[str, str]]:
-        _, signatures = bucket
-        members = sorted({s.doc_id: s for s in signatures}.values(), key=lambda s: s.doc_id)
-        if len(members) < 2:
+    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, str]]:
+        _, joined = item
+        if not (joined["lefts"] and joined["signature"]):
             return
-        for left, right in bucket_pairs(members):
+        right = joined["signature"][0]
+        for left in joined["lefts"]:
             if is_same_story(left, right, self._params):
                 yield left.doc_id, right.doc_id
 
@@ -70,19 +101,35 @@ class VerifyBucketFn(beam.DoFn):
 @beam.typehints.with_input_types(Signature)
 @beam.typehints.with_output_types(tuple[str, str])
 class FindSimilarPairs(beam.PTransform):
-    """Signatures -> distinct verified edges between near-duplicate documents."""
+    """Signatures -> distinct verified edges between near-duplicate documents.
+
+    The band shuffle carries only (band key, doc_id): most buckets hold one document, so
+    signatures join the few candidate pairs afterwards, once per pair rather than once per band.
+    """
 
     def __init__(self, params: MinHashParams) -> None:
         super().__init__()
         self._params = params
 
     def expand(self, signatures: beam.PCollection) -> beam.PCollection:
-        params = self._params
-        return (
+        by_id = signatures | "KeyById" >> beam.Map(lambda s: (s.doc_id, s))
+        pairs = (
             signatures
-            | "BandKeys" >> beam.FlatMap(iter_band_entries, params)
+            | "BandKeys"
+            >> beam.FlatMap(band_entries, self._params).with_output_types(tuple[bytes, str])
             | "GroupBuckets" >> beam.GroupByKey()
-            | "VerifyPairs" >> beam.ParDo(VerifyBucketFn(params))
+            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, str])
             # The same pair meets in several bands.
-            | "DistinctEdges" >> beam.Distinct()
+            | "DistinctPairs" >> beam.Distinct()
+        )
+        lefts = (
+            {"pairs": pairs, "signature": by_id}
+            | "JoinLeft" >> beam.CoGroupByKey()
+            | "KeyByRight" >> beam.FlatMap(_with_left_signature)
+        )
+        return (
+            {"lefts": lefts, "signature": by_id}
+            | "JoinRight" >> beam.CoGroupByKey()
+            | "VerifyPairs"
+            >> beam.ParDo(VerifyPairsFn(self._params)).with_output_types(tuple[str, str])
         )

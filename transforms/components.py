@@ -6,9 +6,12 @@ Every round is two keyed shuffles; no step ever sees more than one node's neighb
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import apache_beam as beam
+from apache_beam.utils.windowed_value import WindowedValue
 
 # Rounds of (large-star + small-star) unrolled into the pipeline graph; Beam has no loops.
 #
@@ -23,12 +26,21 @@ import apache_beam as beam
 # Monotone chains are the slowest shape seen: one round halves the path length (large-star
 # links each node to its grandparent), so r ~= log2(n): 11 at 2e3, 18 at 2e5, 21 at 2e6,
 # hence ~24 at 1e7. The proven worst case is O(log^2 n), but no tested shape came near it.
-# 28 = 24 + 4 rounds of margin for graphs up to ~1e7 nodes. Near-duplicate graphs (many small
-# clusters) converge in ~5 rounds; the surplus rounds then shuffle only the final star edges
-# (about two records per node per shuffle). An empty input costs only per-stage overhead:
-# ~4 s on the FnApiRunner, half of it building the 59-shuffle graph.
+# So rounds_for(n) = ceil(log2 n) + 4: one round for bundle contraction (it can turn an edge
+# into a two-edge path) and three of margin. DEFAULT_ROUNDS = rounds_for(1e7) = 28; a run sizes
+# it from an upper bound on its documents (pipeline.run). Near-duplicate graphs (many small
+# clusters) converge in ~5 rounds, or in one where a bundle held whole components; the surplus
+# rounds then shuffle only the final star edges (about two records per node per shuffle).
 # Too few rounds never yields a wrong answer: the check round below fails the pipeline.
-DEFAULT_ROUNDS = 28
+_MARGIN_ROUNDS = 4
+
+
+def rounds_for(max_nodes: int) -> int:
+    """Rounds that converge on any tested graph shape of up to max_nodes nodes."""
+    return math.ceil(math.log2(max(max_nodes, 16))) + _MARGIN_ROUNDS
+
+
+DEFAULT_ROUNDS = rounds_for(10**7)
 
 _NOT_CONVERGED = (
     "connected components did not converge after {rounds} rounds (node {node!r} still changing); "
@@ -83,6 +95,47 @@ class AssertConvergedFn(beam.DoFn):
         yield node, last.pop()
 
 
+class ContractBundleFn(beam.DoFn):
+    """Replaces a bundle's edges by stars: each node linked to the smallest id it reaches.
+
+    A union-find over one bundle, like a combiner: it never changes the components (every edge
+    becomes a path of at most two star edges within its component) but hands the rounds far
+    fewer edges, and a graph already solved wherever a bundle held a whole component. Memory is
+    bounded by the bundle, which the runner sizes.
+    """
+
+    def start_bundle(self) -> None:
+        self._parents: dict[Any, dict[str, str]] = {}
+
+    def process(
+        self, edge: tuple[str, str], window: Any = beam.DoFn.WindowParam
+    ) -> Iterator[tuple[str, str]]:
+        parent = self._parents.setdefault(window, {})
+        a, b = (_root(parent, node) for node in edge)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+        return iter(())
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for window, parent in self._parents.items():
+            roots = {node: _root(parent, node) for node in list(parent)}
+            linked = {root for node, root in roots.items() if node != root}
+            for node, root in roots.items():
+                # Roots appear through their members; a self-loop keeps a node linked to nothing.
+                if node != root or node not in linked:
+                    yield WindowedValue((node, root), window.max_timestamp(), (window,))
+        self._parents = {}
+
+
+def _root(parent: dict[str, str], node: str) -> str:
+    """Union-find root of node with path halving; adds unseen nodes as their own root."""
+    parent.setdefault(node, node)
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
 def _both_directions(edge: tuple[str, str]) -> Iterator[tuple[str, str]]:
     a, b = edge
     yield a, b
@@ -112,13 +165,18 @@ class StarRound(beam.PTransform):
 class ConnectedComponents(beam.PTransform):
     """Labels every node that appears in an edge with the smallest node id of its component."""
 
-    def __init__(self, rounds: int = DEFAULT_ROUNDS):
+    def __init__(self, rounds: int = DEFAULT_ROUNDS, contract_bundles: bool = True):
         super().__init__()
         if rounds < 1:
             raise ValueError(f"rounds must be >= 1, got {rounds}")
         self._rounds = rounds
+        self._contract_bundles = contract_bundles
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
+        if self._contract_bundles:
+            edges = edges | "ContractBundles" >> beam.ParDo(ContractBundleFn()).with_output_types(
+                tuple[str, str]
+            )
         # Small-star output is (node, smaller-or-equal neighbour), already keyed by node.
         for i in range(1, self._rounds + 1):
             edges = edges | f"Round{i}" >> StarRound()

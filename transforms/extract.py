@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import apache_beam as beam
+from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas.models import RejectReason
-from transforms.extractors import ExtractionSettings, count_words
-from transforms.isolation import CallTimeout, IsolatedFunction, RemoteError, WorkerCrashed
+from transforms.extractors import ExtractionSettings
+from transforms.isolation import CallTimeout, Completion, IsolatedPool, WorkerCrashed
 from transforms.records import ExtractedArticle, RawDocument, RejectRecord, doc_id_for
 
 REJECTS = "rejects"
@@ -19,47 +21,72 @@ _LOG = logging.getLogger(__name__)
 class ExtractArticleFn(beam.DoFn):
     """Turns a RawDocument into an ExtractedArticle, or a reject on the rejects output.
 
-    Extraction runs in a child process so the time and memory limits hold for every page.
+    Extraction runs in `processes` child processes, so the time and memory limits hold for
+    every page, and the worker goes on with other elements (signatures, shuffles) while they
+    extract. At most `processes` documents are in flight; finish_bundle waits for them.
     """
 
-    def __init__(self, settings: ExtractionSettings) -> None:
+    def __init__(self, settings: ExtractionSettings, processes: int = 1) -> None:
         self._settings = settings
-        self._extractor: IsolatedFunction | None = None
+        self._processes = processes
+        self._pool: IsolatedPool | None = None
 
     def setup(self) -> None:
-        self._extractor = IsolatedFunction(
+        self._pool = IsolatedPool(
             "transforms.extractors:extract_document",
+            size=self._processes,
             timeout_s=self._settings.max_seconds,
             memory_bytes=self._settings.max_memory_bytes,
         )
 
     def teardown(self) -> None:
-        if self._extractor is not None:
-            self._extractor.close()
+        if self._pool is not None:
+            self._pool.close()
 
-    def process(self, doc: RawDocument) -> Iterator[ExtractedArticle | beam.pvalue.TaggedOutput]:
-        assert self._extractor is not None
-        outcome = self._extract(doc)
-        if isinstance(outcome, RejectRecord):
-            _LOG.debug("rejected %s: %s", doc.source_uri, outcome.detail)
-            yield beam.pvalue.TaggedOutput(REJECTS, outcome)
-        else:
-            yield outcome
+    def start_bundle(self) -> None:
+        self._in_flight: dict[int, tuple[RawDocument, WindowedValue]] = {}
+        self._next_key = 0
 
-    def _extract(self, doc: RawDocument) -> ExtractedArticle | RejectRecord:
+    def process(
+        self,
+        doc: RawDocument,
+        window: Any = beam.DoFn.WindowParam,
+        timestamp: Any = beam.DoFn.TimestampParam,
+    ) -> Iterator[WindowedValue | beam.pvalue.TaggedOutput]:
+        assert self._pool is not None
+        key, self._next_key = self._next_key, self._next_key + 1
+        # Outputs leave later, possibly from finish_bundle: keep the element's window with it.
+        self._in_flight[key] = (doc, WindowedValue(None, timestamp, (window,)))
+        yield from self._emit(self._pool.submit(key, (doc.kind, doc.content, self._settings)))
+
+    def finish_bundle(self) -> Iterator[WindowedValue | beam.pvalue.TaggedOutput]:
+        assert self._pool is not None
+        yield from self._emit(self._pool.drain())
+
+    def _emit(self, completions: list[Completion]) -> Iterator[Any]:
+        for key, fields, error in completions:
+            doc, where = self._in_flight.pop(key)
+            outcome = self._outcome(doc, fields, error)
+            if isinstance(outcome, RejectRecord):
+                _LOG.debug("rejected %s: %s", outcome.source_uri, outcome.detail)
+                yield beam.pvalue.TaggedOutput(REJECTS, where.with_value(outcome))
+            else:
+                yield where.with_value(outcome)
+
+    def _outcome(
+        self, doc: RawDocument, fields: dict[str, Any] | None, error: Exception | None
+    ) -> ExtractedArticle | RejectRecord:
         def reject(reason: RejectReason, detail: str) -> RejectRecord:
             return RejectRecord(doc.source_uri, "extract", reason, detail)
 
-        assert self._extractor is not None
-        try:
-            fields = self._extractor.call(doc.kind, doc.content, self._settings)
-        except CallTimeout:
+        if isinstance(error, CallTimeout):
             limit = self._settings.max_seconds
             return reject(RejectReason.TIMEOUT, f"extraction took longer than {limit:g} s")
-        except WorkerCrashed as err:
-            return reject(RejectReason.EXTRACT_ERROR, f"extractor process died: {err}")
-        except RemoteError as err:
-            return reject(RejectReason.EXTRACT_ERROR, str(err))
+        if isinstance(error, WorkerCrashed):
+            return reject(RejectReason.EXTRACT_ERROR, f"extractor process died: {error}")
+        if error is not None:
+            return reject(RejectReason.EXTRACT_ERROR, str(error))
+        assert fields is not None
         text = fields["text"]
         if not text:
             if doc.kind == "html":
@@ -76,7 +103,7 @@ class ExtractArticleFn(beam.DoFn):
             sitename=fields.get("sitename"),
             language=fields.get("language"),
             text=text,
-            word_count=count_words(text),
+            word_count=fields["word_count"],
             fetched=doc.fetched,
         )
 
@@ -85,11 +112,12 @@ class ExtractArticleFn(beam.DoFn):
 class ExtractArticles(beam.PTransform):
     """Extracts articles; outputs ExtractedArticle on 'articles' and RejectRecord on 'rejects'."""
 
-    def __init__(self, settings: ExtractionSettings) -> None:
+    def __init__(self, settings: ExtractionSettings, processes: int = 1) -> None:
         super().__init__()
         self._settings = settings
+        self._processes = processes
 
     def expand(self, docs: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        return docs | "Extract" >> beam.ParDo(ExtractArticleFn(self._settings)).with_outputs(
-            REJECTS, main="articles"
-        )
+        return docs | "Extract" >> beam.ParDo(
+            ExtractArticleFn(self._settings, self._processes)
+        ).with_outputs(REJECTS, main="articles")

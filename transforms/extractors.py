@@ -88,6 +88,14 @@ def _trafilatura() -> dict[str, Any]:
 
 def extract_document(kind: str, content: str, settings: ExtractionSettings) -> dict[str, Any]:
     """Extracts one document into plain values (lxml objects do not pickle); text may be ''."""
+    fields = _extract_fields(kind, content, settings)
+    # Counted here, in the extractor processes, which run in parallel with the Beam worker.
+    fields["word_count"] = count_words(fields["text"])
+    return fields
+
+
+def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> dict[str, Any]:
+    """The extracted text and metadata fields of one document."""
     if kind == "clean":
         return {"text": tidy_paragraphs(content)}
     if kind != "html":

@@ -63,6 +63,7 @@ class IsolatedFunction:
         self._timeout_s = timeout_s
         self._memory_bytes = memory_bytes
         self._process: subprocess.Popen[bytes] | None = None
+        self.deadline = 0.0
 
     def _start(self) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "transforms.isolation", self._target]
@@ -71,19 +72,34 @@ class IsolatedFunction:
 
     def call(self, *args: Any) -> Any:
         """Returns the function's result, or raises CallTimeout, WorkerCrashed or RemoteError."""
+        self.submit(*args)
+        return self.receive()
+
+    def submit(self, *args: Any) -> None:
+        """Sends one call to the child (starting it if needed); its time limit starts now."""
         if self._process is None or self._process.poll() is not None:
             self._process = self._start()
-        process = self._process
-        assert process.stdin is not None and process.stdout is not None
+        assert self._process.stdin is not None
         try:
-            _write_frame(process.stdin, args)
-            fd, deadline = process.stdout.fileno(), time.monotonic() + self._timeout_s
-            (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-            status, value = pickle.loads(_read_exact(fd, size, deadline))
-        except (CallTimeout, WorkerCrashed, BrokenPipeError) as err:
+            _write_frame(self._process.stdin, args)
+        except (BrokenPipeError, OSError) as err:
             self.close()
-            if isinstance(err, BrokenPipeError):
-                raise WorkerCrashed("child process exited") from err
+            raise WorkerCrashed("child process exited") from err
+        self.deadline = time.monotonic() + self._timeout_s
+
+    def fileno(self) -> int:
+        """The child's reply stream, readable once the submitted call has finished."""
+        assert self._process is not None and self._process.stdout is not None
+        return self._process.stdout.fileno()
+
+    def receive(self) -> Any:
+        """The submitted call's result; raises like call(), waiting at most until the deadline."""
+        try:
+            fd = self.fileno()
+            (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, self.deadline))
+            status, value = pickle.loads(_read_exact(fd, size, self.deadline))
+        except (CallTimeout, WorkerCrashed):
+            self.close()
             raise
         if status == "error":
             raise RemoteError(value)
@@ -100,6 +116,75 @@ class IsolatedFunction:
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+Completion = tuple[Any, Any, Exception | None]
+
+
+class IsolatedPool:
+    """Several IsolatedFunction children, each serving one call at a time.
+
+    submit() returns as soon as a child has taken the call, so the caller keeps working while
+    the children run. Each call keeps its own time limit, counted from when a child took it.
+    """
+
+    def __init__(
+        self, target: str, size: int, timeout_s: float, memory_bytes: int | None = None
+    ) -> None:
+        if size < 1:
+            raise ValueError(f"pool size must be >= 1, got {size}")
+        self._idle = [IsolatedFunction(target, timeout_s, memory_bytes) for _ in range(size)]
+        self._busy: dict[IsolatedFunction, Any] = {}
+
+    def submit(self, key: Any, args: tuple[Any, ...]) -> list[Completion]:
+        """Hands a call to a free child, waiting for one if all are busy.
+
+        Returns the calls that completed meanwhile as (key, result, None) or (key, None, error).
+        """
+        done = self._collect(block=False)
+        while not self._idle:
+            done += self._collect(block=True)
+        child = self._idle.pop()
+        try:
+            child.submit(*args)
+            self._busy[child] = key
+        except WorkerCrashed as err:
+            self._idle.append(child)
+            done.append((key, None, err))
+        return done
+
+    def drain(self) -> list[Completion]:
+        """Waits for every call in flight; returns their completions."""
+        done: list[Completion] = []
+        while self._busy:
+            done += self._collect(block=True)
+        return done
+
+    def _collect(self, block: bool) -> list[Completion]:
+        """Completions ready now; with block, waits until at least one (or a deadline) arrives."""
+        if not self._busy:
+            return []
+        wait = 0.0
+        if block:
+            wait = max(0.0, min(child.deadline for child in self._busy) - time.monotonic())
+        readable, _, _ = select.select([c.fileno() for c in self._busy], [], [], wait)
+        now = time.monotonic()
+        done: list[Completion] = []
+        for child in [c for c in self._busy if c.fileno() in readable or c.deadline <= now]:
+            key = self._busy.pop(child)
+            self._idle.append(child)
+            try:
+                done.append((key, child.receive(), None))
+            except (CallTimeout, WorkerCrashed, RemoteError) as err:
+                done.append((key, None, err))
+        return done
+
+    def close(self) -> None:
+        """Stops every child; calls in flight are abandoned."""
+        for child in [*self._idle, *self._busy]:
+            child.close()
+        self._idle.extend(self._busy)
+        self._busy.clear()
 
 
 def _serve(target: str, memory_bytes: int) -> None:

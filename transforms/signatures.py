@@ -7,7 +7,7 @@ import hashlib
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,11 +213,3 @@ class ComputeSignatures(beam.PTransform):
 def signature_values(signature: Signature) -> np.ndarray:
     """The uint32 hash values of a Signature record."""
     return np.frombuffer(signature.hashvalues, dtype="<u4")
-
-
-def iter_band_entries(
-    signature: Signature, params: MinHashParams
-) -> Iterable[tuple[bytes, Signature]]:
-    """(band key, signature) for every band of one document."""
-    for key in band_keys(signature_values(signature), params):
-        yield key, signature

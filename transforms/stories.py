@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -74,25 +75,27 @@ def story_id_for(label: str) -> str:
     return f"st_{label}"
 
 
+def _member_of(article: ExtractedArticle) -> tuple[str, Member]:
+    """The article's canonical-choice fields, keyed by doc_id; the signature joins later."""
+    return article.doc_id, Member(
+        article.doc_id,
+        article.word_count,
+        article.published,
+        article.url,
+        article.sitename,
+        b"",
+    )
+
+
 def _keyed_member(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, Member]]:
-    """Joins an article with its signature and component label, keyed by that label."""
+    """Joins a member with its signature and component label, keyed by that label."""
     doc_id, joined = item
-    if not joined["article"]:
+    if not joined["member"]:
         return
-    article: ExtractedArticle = joined["article"][0]
+    member: Member = joined["member"][0]
     signature: Signature = joined["signature"][0]
     label = joined["label"][0] if joined["label"] else doc_id
-    yield (
-        label,
-        Member(
-            doc_id,
-            article.word_count,
-            article.published,
-            article.url,
-            article.sitename,
-            signature.hashvalues,
-        ),
-    )
+    yield label, dataclasses.replace(member, hashvalues=signature.hashvalues)
 
 
 class AssignStoryFn(beam.DoFn):
@@ -162,7 +165,8 @@ class AssignStories(beam.PTransform):
         keyed_articles = articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a))
         members = (
             {
-                "article": keyed_articles,
+                # Only the fields the canonical choice needs travel here, not the text.
+                "member": articles | "Members" >> beam.Map(_member_of),
                 "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
                 "label": labels,
             }
