@@ -38,11 +38,12 @@ def is_same_story(left: Signature, right: Signature, params: MinHashParams) -> b
     return estimated_containment(jaccard, small, large) >= params.containment
 
 
-Member = TypeVar("Member", str, Signature)
+_Item = TypeVar("_Item")
 
 
-def bucket_pairs(members: list[Member]) -> Iterator[tuple[Member, Member]]:
-    """Candidate pairs inside one LSH bucket, members sorted by doc_id."""
+def bucket_pairs(members: list[_Item]) -> Iterator[tuple[_Item, _Item]]:
+    """Candidate pairs inside one LSH bucket, members (doc ids, or anything in doc_id order)
+    sorted by doc_id."""
     if len(members) <= _ALL_PAIRS_MAX_BUCKET:
         for i, left in enumerate(members):
             for right in members[i + 1 :]:
