@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import MinHasher, MinHashParams, shingles
 
 from benchmarks.dedup_offline import Doc, UnionFind, group
-from transforms.records import ExtractedArticle
-from transforms.signatures import MinHasher, MinHashParams, shingles
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,9 +39,8 @@ def dedup_beam(articles: list[ExtractedArticle], params: MinHashParams):
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
     from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-    from pipeline.assembly import GroupStories
-    from transforms.components import rounds_for
+    from wirestory.pipeline.assembly import GroupStories
+    from wirestory.transforms.components import rounds_for
 
     rounds = rounds_for(len(articles))  # as `wirestory run` sizes them from its inputs
     with tempfile.TemporaryDirectory(prefix="bench-beam-") as tmp:
@@ -140,8 +139,8 @@ def signature_timings(
     model = MinHash(num_perm=params.num_perm, seed=params.seed)
     reuse = {"permutations": model.permutations, "scheme": model.scheme}
 
-    from transforms.minhash_kernel import batch_signatures, warm_up
-    from transforms.signatures import normalise
+    from wirestory.transforms.minhash_kernel import batch_signatures, warm_up
+    from wirestory.transforms.signatures import normalise
 
     # The kernel's input, like the shingle lists above, is prepared outside the timing.
     token_texts = [" ".join(normalise(text)) for text in texts]

@@ -6,7 +6,7 @@ import os
 import platform
 from typing import Any
 
-from pipeline.run import package_versions
+from wirestory.pipeline.run import package_versions
 
 _PACKAGES = ("apache-beam", "trafilatura", "datasketch", "numpy", "pyarrow")
 

@@ -145,7 +145,7 @@ def _init_worker() -> None:
 
 def extract_file(path: str) -> int:
     """Extracts one corpus file as the limit does; returns the text length (0: nothing)."""
-    from transforms.plaintext import clean_plain_text
+    from wirestory.transforms.plaintext import clean_plain_text
 
     data = Path(path).read_bytes()
     if path.endswith(".gz"):

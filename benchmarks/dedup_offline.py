@@ -15,11 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from transforms.candidates import bucket_pairs, is_same_story
-from transforms.records import Signature
-from transforms.signatures import MinHasher, MinHashParams, band_keys, shingles
-from transforms.stories import Member, rank_members
+from wirestory.transforms.candidates import bucket_pairs, is_same_story
+from wirestory.transforms.records import Signature
+from wirestory.transforms.signatures import MinHasher, MinHashParams, band_keys, shingles
+from wirestory.transforms.stories import Member, rank_members
 
 _BATCH = 128  # documents per MinHasher call, as ComputeSignatures batches at most
 

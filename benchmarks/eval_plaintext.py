@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     if not truth_file.is_file():
         print(f"eval_plaintext: no {truth_file}", file=sys.stderr)
         return 2
-    from transforms.plaintext import clean_plain_text
+    from wirestory.transforms.plaintext import clean_plain_text
 
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     report = evaluate(build_corpus(truth, args.seed), clean_plain_text)

@@ -269,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     """Runs the benchmark and writes the report; 0 on success, 2 on bad arguments."""
     argv = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
+    from wirestory.transforms.signatures import MinHashParams
+
     from benchmarks.bench_report import machine_info, render
-    from transforms.signatures import MinHashParams
 
     sections = set(SECTIONS if args.sections == "all" else args.sections.split(","))
     if sections - set(SECTIONS):

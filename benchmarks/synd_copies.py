@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from wirestory.pipeline.demo import Outlet
+
 from benchmarks.synd_stories import AGENCY, Deriver, Story
-from pipeline.demo import Outlet
 
 MONTHS = (
     "January",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from string import Template
 
-from pipeline.demo import OUTLETS as DEMO_OUTLETS
-from pipeline.demo import Outlet
+from wirestory.pipeline.demo import OUTLETS as DEMO_OUTLETS
+from wirestory.pipeline.demo import Outlet
 
 # A portal page: chrome outweighs a short article several times over.
 _PORTAL = """<!DOCTYPE html>

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import apache_beam as beam
-
-from pipeline.options import WirestoryOptions
-from transforms.candidates import FindSimilarPairs
-from transforms.components import DEFAULT_ROUNDS, ConnectedComponents
-from transforms.containers import SKIPPED, ReadContainers
-from transforms.extract import ExtractArticles
-from transforms.extractors import ExtractionSettings
-from transforms.read import CONTAINERS, REJECTS, MatchInputs, ReadDocuments
-from transforms.records import ExtractedArticle
-from transforms.signatures import ComputeSignatures, MinHashParams
-from transforms.stories import AssignStories
-from transforms.write import SummariseRun, WriteTables, log_progress
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.transforms.candidates import FindSimilarPairs
+from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from wirestory.transforms.containers import SKIPPED, ReadContainers
+from wirestory.transforms.extract import ExtractArticles
+from wirestory.transforms.extractors import ExtractionSettings
+from wirestory.transforms.read import CONTAINERS, REJECTS, MatchInputs, ReadDocuments
+from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
+from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.write import SummariseRun, WriteTables, log_progress
 
 
 @beam.typehints.with_input_types(ExtractedArticle)

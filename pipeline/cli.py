@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
-
-from pipeline.options import WirestoryOptions
-from pipeline.run import UsageError, run
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.pipeline.run import UsageError, run
 
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
 
@@ -91,8 +90,8 @@ def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> di
 
 
 def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:
-    from pipeline.demo import generate_demo_corpus
-    from pipeline.demo_check import check_against_truth
+    from wirestory.pipeline.demo import generate_demo_corpus
+    from wirestory.pipeline.demo_check import check_against_truth
 
     root = Path(args.directory)
     corpus = generate_demo_corpus(root / "articles", seed=args.seed)

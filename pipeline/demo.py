@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from string import Template
 
-from pipeline import demo_content
+from wirestory.pipeline import demo_content
 
 AGENCY = "Meridian Press Agency"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from apache_beam.options.pipeline_options import PipelineOptions
-
-from transforms.containers import JsonFields
-from transforms.extractors import ExtractionSettings
-from transforms.read import ReadLimits
-from transforms.signatures import MinHashParams
+from wirestory.transforms.containers import JsonFields
+from wirestory.transforms.extractors import ExtractionSettings
+from wirestory.transforms.read import ReadLimits
+from wirestory.transforms.signatures import MinHashParams
 
 DEFAULTS = MinHashParams.__dataclass_fields__
 _LIMITS = ReadLimits()

@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
-
-from schemas.models import TABLES
+from wirestory.schemas.models import TABLES
 
 STAGING = "_incomplete"
 MANIFEST = "manifest.json"

@@ -13,14 +13,13 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-
-from pipeline import output
-from pipeline.assembly import build_pipeline
-from pipeline.options import WirestoryOptions
-from runners.profiles import extraction_processes, resolve_runner
-from transforms.components import rounds_for
-from transforms.read import CONTAINER_KINDS, document_kind, expand_input
-from transforms.write import SUMMARY_FILE
+from wirestory.pipeline import output
+from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.runners.profiles import extraction_processes, resolve_runner
+from wirestory.transforms.components import rounds_for
+from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
+from wirestory.transforms.write import SUMMARY_FILE
 
 _LOG = logging.getLogger("wirestory")
 _PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.demo import generate_demo_corpus
+from wirestory.pipeline.demo import generate_demo_corpus
 
 
 def make_corpus(root: Path, seeds: list[int], copies_scale: int) -> None:
@@ -27,7 +27,15 @@ def make_corpus(root: Path, seeds: list[int], copies_scale: int) -> None:
 def time_run(corpus: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, float]:
     """Runs the CLI once; returns (wall seconds of the process, pipeline seconds from manifest)."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--output", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "wirestory.pipeline.cli",
+        "run",
+        str(corpus),
+        "--output",
+        str(out),
+    ]
     command += ["--workers", str(workers), "--quiet", *extra]
     started = time.monotonic()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

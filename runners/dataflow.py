@@ -16,12 +16,11 @@ from apache_beam.options.pipeline_options import (
     StandardOptions,
 )
 from apache_beam.runners.runner import PipelineResult
-
-from pipeline import output
-from pipeline.assembly import build_pipeline
-from pipeline.options import WirestoryOptions
-from pipeline.run import UsageError
-from runners.profiles import resolve_runner
+from wirestory.pipeline import output
+from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.pipeline.run import UsageError
+from wirestory.runners.profiles import resolve_runner
 
 _LOG = logging.getLogger("wirestory")
 

@@ -17,11 +17,10 @@ import sys
 from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
-
-from pipeline.cli import print_summary
-from pipeline.options import WirestoryOptions
-from pipeline.run import UsageError, run
-from runners.dataflow import PROFILE, profile_args, submit_graph
+from wirestory.pipeline.cli import print_summary
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.pipeline.run import UsageError, run
+from wirestory.runners.dataflow import PROFILE, profile_args, submit_graph
 
 # Set in the image by runners/Dockerfile; the Flex Template launcher runs this file there.
 FLEX_ENV = "FLEX_TEMPLATE_PYTHON_PY_FILE"

@@ -1,6 +1,6 @@
 """Output table models and the pyarrow schemas derived from them."""
 
-from schemas.arrow import arrow_schema, table_schemas
-from schemas.models import TABLES, Article, Reject, RejectReason, Story
+from wirestory.schemas.arrow import arrow_schema, table_schemas
+from wirestory.schemas.models import TABLES, Article, Reject, RejectReason, Story
 
 __all__ = ["TABLES", "Article", "Reject", "RejectReason", "Story", "arrow_schema", "table_schemas"]

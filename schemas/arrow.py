@@ -9,8 +9,7 @@ import typing
 
 import pyarrow as pa
 from pydantic import BaseModel
-
-from schemas.models import TABLES
+from wirestory.schemas.models import TABLES
 
 _SCALARS: dict[type, pa.DataType] = {
     str: pa.string(),

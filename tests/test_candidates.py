@@ -6,16 +6,16 @@ import random
 
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
-
-from tests.conftest import local_pipeline
-from transforms.candidates import (
+from wirestory.transforms.candidates import (
     FindSimilarPairs,
     bucket_pairs,
     estimated_containment,
     is_same_story,
 )
-from transforms.records import Signature
-from transforms.signatures import MinHasher, MinHashParams, shingles
+from wirestory.transforms.records import Signature
+from wirestory.transforms.signatures import MinHasher, MinHashParams, shingles
+
+from tests.conftest import local_pipeline
 
 PARAMS = MinHashParams()
 

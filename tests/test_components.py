@@ -10,8 +10,7 @@ import pytest
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
-
-from transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
 
 Edge = tuple[str, str]
 

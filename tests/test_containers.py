@@ -8,10 +8,7 @@ from pathlib import Path
 import apache_beam as beam
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
-
-from tests.conftest import local_pipeline
-from tests.crawl_fixtures import write_jsonl, write_warc
-from transforms.containers import (
+from wirestory.transforms.containers import (
     REJECTS,
     SKIPPED,
     JsonFields,
@@ -20,8 +17,11 @@ from transforms.containers import (
     index_warc,
     iter_lines,
 )
-from transforms.read import ReadLimits
-from transforms.records import RejectRecord
+from wirestory.transforms.read import ReadLimits
+from wirestory.transforms.records import RejectRecord
+
+from tests.conftest import local_pipeline
+from tests.crawl_fixtures import write_jsonl, write_warc
 
 LIMITS = ReadLimits()
 
@@ -94,7 +94,7 @@ def test_read_containers_transform(tmp_path: Path) -> None:
 
 
 def test_windows_1251_record_is_decoded_from_the_http_charset(tmp_path: Path) -> None:
-    from transforms.containers import read_warc_record
+    from wirestory.transforms.containers import read_warc_record
 
     warc = tmp_path / "crawl.warc"
     offsets = write_warc(warc, gzipped=False)

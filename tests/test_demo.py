@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import trafilatura
 from lxml import html as lxml_html
-
-from pipeline.demo import OUTLETS, SINGLETONS, STORIES, DemoCorpus, generate_demo_corpus
+from wirestory.pipeline.demo import OUTLETS, SINGLETONS, STORIES, DemoCorpus, generate_demo_corpus
 
 BY_KEY = {s.key: s for s in (*STORIES, *SINGLETONS)}
 

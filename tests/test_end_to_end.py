@@ -12,11 +12,11 @@ import apache_beam as beam
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from wirestory.pipeline import cli
+from wirestory.pipeline.demo import generate_demo_corpus
+from wirestory.pipeline.demo_check import pair_scores, read_assignments
+from wirestory.schemas import table_schemas
 
-from pipeline import cli
-from pipeline.demo import generate_demo_corpus
-from pipeline.demo_check import pair_scores, read_assignments
-from schemas import table_schemas
 from tests.conftest import PROJECT
 
 SEED_TITLES = {
@@ -146,7 +146,7 @@ def test_existing_output_is_refused_and_overwrite_replaces_it(demo_run, tmp_path
 
 
 def test_failed_run_leaves_nothing_that_looks_complete(tmp_path: Path, monkeypatch, capsys) -> None:
-    import pipeline.run as run_module
+    import wirestory.pipeline.run as run_module
 
     original = run_module.build_pipeline
 
@@ -175,7 +175,7 @@ def test_beam_style_entry_point(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "pipeline.run",
+            "wirestory.pipeline.run",
             f"--input={seeds}",
             f"--output={out}",
             "--threshold=0.6",

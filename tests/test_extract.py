@@ -6,11 +6,11 @@ import datetime
 
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
+from wirestory.transforms.extract import ExtractArticles
+from wirestory.transforms.extractors import ExtractionSettings, html_language
+from wirestory.transforms.records import RawDocument, doc_id_for
 
 from tests.conftest import local_pipeline
-from transforms.extract import ExtractArticles
-from transforms.extractors import ExtractionSettings, html_language
-from transforms.records import RawDocument, doc_id_for
 
 PARAGRAPHS = [
     "The harbour authority confirmed on Tuesday that the night ferry will resume its winter "

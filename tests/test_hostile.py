@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from wirestory.pipeline import cli
 
-from pipeline import cli
 from tests.hostile_fixtures import build_hostile_corpus
 
 

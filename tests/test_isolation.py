@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from transforms.isolation import (
+from wirestory.transforms.isolation import (
     CallTimeout,
     IsolatedFunction,
     IsolatedPool,

@@ -9,9 +9,8 @@ from functools import cache
 import numpy as np
 import pytest
 from datasketch import MinHash
-
-from transforms.minhash_kernel import batch_signatures, sha1_digests, warm_up
-from transforms.signatures import normalise, shingles
+from wirestory.transforms.minhash_kernel import batch_signatures, sha1_digests, warm_up
+from wirestory.transforms.signatures import normalise, shingles
 
 _LANES = 32
 # Letters by UTF-8 width: ASCII, Cyrillic (2 bytes), CJK (3), CJK Extension B (4). Emoji and

@@ -22,8 +22,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from wirestory.pipeline.demo import generate_demo_corpus
 
-from pipeline.demo import generate_demo_corpus
 from tests.conftest import PROJECT
 
 PACKAGES = ("pipeline", "transforms", "schemas", "runners")
@@ -77,10 +77,14 @@ def _wheel_text(wheel: Path, suffix: str) -> str:
 def test_wheel_holds_every_module_and_the_command(dist: dict[str, Path]) -> None:
     with zipfile.ZipFile(dist["wheel"]) as archive:
         files = set(archive.namelist())
-    assert _modules() <= files, sorted(_modules() - files)
-    assert not [f for f in files if f.startswith(("tests/", "benchmarks/"))]
+    installed = {f"wirestory/{module}" for module in _modules()}
+    assert installed <= files, sorted(installed - files)
+    # Only the wirestory namespace is installed: no generic top-level `pipeline` or `transforms`.
+    assert {f.split("/")[0] for f in files if not f.split("/")[0].endswith(".dist-info")} == {
+        "wirestory"
+    }
     entry_points = _wheel_text(dist["wheel"], "entry_points.txt")
-    assert "wirestory = pipeline.cli:main" in entry_points
+    assert "wirestory = wirestory.pipeline.cli:main" in entry_points
 
 
 def test_sdist_holds_every_module_and_the_build_files(dist: dict[str, Path]) -> None:
@@ -115,7 +119,7 @@ def _third_party_imports() -> dict[str, set[str]]:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in PACKAGES:
+                if top not in sys.stdlib_module_names and top != "wirestory":
                     found.setdefault(top, set()).add(module)
     return found
 
@@ -161,8 +165,9 @@ def _clean_env() -> dict[str, str]:
 
 
 def test_installed_wheel_imports_from_site_packages(fresh_venv: Path, tmp_path: Path) -> None:
-    code = "import json, pipeline, transforms, schemas, runners; "
-    code += "print(json.dumps([m.__file__ for m in (pipeline, transforms, schemas, runners)]))"
+    code = "import json, importlib; "
+    code += f"mods = [importlib.import_module('wirestory.' + p) for p in {PACKAGES!r}]; "
+    code += "print(json.dumps([m.__file__ for m in mods]))"
     result = subprocess.run(
         [str(fresh_venv / "bin" / "python"), "-c", code],
         cwd=tmp_path,

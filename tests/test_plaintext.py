@@ -6,8 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-
-from transforms.plaintext import CleanedText, clean_plain_text
+from wirestory.transforms.plaintext import CleanedText, clean_plain_text
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -9,10 +9,8 @@ from pathlib import Path
 import apache_beam as beam
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
-
-from schemas.models import RejectReason
-from tests.conftest import local_pipeline
-from transforms.read import (
+from wirestory.schemas.models import RejectReason
+from wirestory.transforms.read import (
     InputError,
     MatchInputs,
     ReadDocuments,
@@ -22,6 +20,8 @@ from transforms.read import (
     expand_input,
     gunzip_limited,
 )
+
+from tests.conftest import local_pipeline
 
 
 def test_document_kind_from_suffix() -> None:

@@ -14,19 +14,19 @@ from typing import Any
 import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
+import wirestory.pipeline.run
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, PortableOptions
 from apache_beam.portability.api import beam_runner_api_pb2
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from wirestory.pipeline import cli
+from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.demo import generate_demo_corpus
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.runners import dataflow, dataflow_launch, profiles
 
-import pipeline.run
-from pipeline import cli
-from pipeline.assembly import build_pipeline
-from pipeline.demo import generate_demo_corpus
-from pipeline.options import WirestoryOptions
-from runners import dataflow, dataflow_launch, profiles
 from tests.conftest import PROJECT
 
 RUNNERS = PROJECT / "runners"
@@ -113,7 +113,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (root / "corpus" / "notes.pdf").write_bytes(b"%PDF-1.4")
     setups = {"default": [], "workers2": ["--workers", "2"], "portable": ["--runner", "portable"]}
     modes: list[str] = []
-    real_resolve = pipeline.run.resolve_runner
+    real_resolve = wirestory.pipeline.run.resolve_runner
 
     def spy(options: PipelineOptions, workers: int | None = None) -> Any:
         runner = real_resolve(options, workers)
@@ -122,7 +122,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     results = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.run, "resolve_runner", spy)
+        patch.setattr(wirestory.pipeline.run, "resolve_runner", spy)
         for current, flags in setups.items():
             out = root / current
             argv = ["run", str(root / "corpus"), "--output", str(out), "--quiet", *flags]
@@ -182,7 +182,7 @@ def test_launcher_flags_given_by_the_caller_win(monkeypatch: pytest.MonkeyPatch)
     options = PipelineOptions(dataflow_launch.dataflow_argv(argv)).get_all_options()
     assert options["max_num_workers"] == 3
     assert options["inputs"] == ["gs://b/in/**"] and options["output"] == "gs://b/out"
-    with pytest.raises(pipeline.run.UsageError, match="--project and --region"):
+    with pytest.raises(wirestory.pipeline.run.UsageError, match="--project and --region"):
         dataflow_launch.dataflow_argv(["--bucket", "gs://b", "--region", "r"])
     # A Flex Template launcher passes everything itself: nothing is added or lost.
     flex = ["--project=p", "--region=r", "--input=gs://b/x", "--output=gs://b/y"]
@@ -196,7 +196,7 @@ def test_launcher_outside_the_repo_needs_an_image(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     base = ["--project", "p", "--region", "r", "--bucket", "gs://b"]
-    with pytest.raises(pipeline.run.UsageError, match="--image"):
+    with pytest.raises(wirestory.pipeline.run.UsageError, match="--image"):
         dataflow_launch.dataflow_argv(base)
     options = PipelineOptions(dataflow_launch.dataflow_argv([*base, "--image", IMAGE]))
     assert options.get_all_options()["setup_file"] is None  # the image carries the code

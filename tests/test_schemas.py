@@ -6,8 +6,7 @@ import datetime
 
 import pyarrow as pa
 import pytest
-
-from schemas import Article, RejectReason, Story, arrow_schema, table_schemas
+from wirestory.schemas import Article, RejectReason, Story, arrow_schema, table_schemas
 
 
 def test_every_model_field_is_in_its_schema_with_nullability() -> None:
@@ -49,7 +48,8 @@ def test_reject_reasons_are_a_closed_documented_set() -> None:
 
 
 def test_readme_documents_every_column_and_reject_reason() -> None:
-    from schemas import TABLES
+    from wirestory.schemas import TABLES
+
     from tests.conftest import PROJECT
 
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")

@@ -9,10 +9,8 @@ import numpy as np
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
 from datasketch import MinHash
-
-from tests.conftest import local_pipeline
-from transforms.records import ExtractedArticle, Signature
-from transforms.signatures import (
+from wirestory.transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.signatures import (
     ComputeSignatures,
     MinHasher,
     MinHashParams,
@@ -21,6 +19,8 @@ from transforms.signatures import (
     shingles,
     signature_values,
 )
+
+from tests.conftest import local_pipeline
 
 
 def _datasketch(grams: list[bytes], num_perm: int = 128, seed: int = 1) -> np.ndarray:

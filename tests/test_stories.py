@@ -7,10 +7,16 @@ import datetime
 import apache_beam as beam
 import numpy as np
 from apache_beam.testing.util import assert_that, equal_to
+from wirestory.transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.stories import (
+    STORIES,
+    AssignStories,
+    Member,
+    canonical_order,
+    rank_members,
+)
 
 from tests.conftest import local_pipeline
-from transforms.records import ExtractedArticle, Signature
-from transforms.stories import STORIES, AssignStories, Member, canonical_order, rank_members
 
 D = datetime.date
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wirestory.pipeline import cli
+from wirestory.transforms.signatures import MinHashParams, shingles
 
 from benchmarks.dedup_metrics import (
     adjusted_rand,
@@ -21,8 +23,6 @@ from benchmarks.dedup_metrics import (
 from benchmarks.dedup_offline import Doc, group
 from benchmarks.synd_corpus import generate_corpus, plan_stories, truth_path_for
 from benchmarks.synd_stories import DEFAULT_GROUND_TRUTH
-from pipeline import cli
-from transforms.signatures import MinHashParams, shingles
 
 # Few real bodies, so a small corpus also holds derived stories.
 CORPUS = {"docs": 300, "seed": 21, "max_articles": 60}

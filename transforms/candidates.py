@@ -7,9 +7,8 @@ from typing import Any, TypeVar
 
 import apache_beam as beam
 import numpy as np
-
-from transforms.records import Signature
-from transforms.signatures import MinHashParams, band_keys, signature_values
+from wirestory.transforms.records import Signature
+from wirestory.transforms.signatures import MinHashParams, band_keys, signature_values
 
 # Buckets up to this size verify every pair; larger ones (mass-produced pages) compare each
 # member with the bucket's smallest id and its sorted neighbour, keeping work linear.

@@ -17,10 +17,9 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-
-from schemas.models import RejectReason
-from transforms.read import REJECTS, InputError, ReadLimits, decode_bytes, document_kind
-from transforms.records import RawDocument, RejectRecord
+from wirestory.schemas.models import RejectReason
+from wirestory.transforms.read import REJECTS, InputError, ReadLimits, decode_bytes, document_kind
+from wirestory.transforms.records import RawDocument, RejectRecord
 
 SKIPPED = "skipped"
 _SCAN_BYTES = 1 << 20

@@ -8,11 +8,10 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.utils.windowed_value import WindowedValue
-
-from schemas.models import RejectReason
-from transforms.extractors import ExtractionSettings
-from transforms.isolation import CallTimeout, Completion, IsolatedPool, WorkerCrashed
-from transforms.records import ExtractedArticle, RawDocument, RejectRecord, doc_id_for
+from wirestory.schemas.models import RejectReason
+from wirestory.transforms.extractors import ExtractionSettings
+from wirestory.transforms.isolation import CallTimeout, Completion, IsolatedPool, WorkerCrashed
+from wirestory.transforms.records import ExtractedArticle, RawDocument, RejectRecord, doc_id_for
 
 REJECTS = "rejects"
 _LOG = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class ExtractArticleFn(beam.DoFn):
 
     def setup(self) -> None:
         self._pool = IsolatedPool(
-            "transforms.extractors:extract_document",
+            "wirestory.transforms.extractors:extract_document",
             size=self._processes,
             timeout_s=self._settings.max_seconds,
             memory_bytes=self._settings.max_memory_bytes,

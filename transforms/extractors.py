@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from transforms.plaintext import clean_plain_text
+from wirestory.transforms.plaintext import clean_plain_text
 
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
 _WORD = re.compile(r"\w+")

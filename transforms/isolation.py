@@ -66,7 +66,7 @@ class IsolatedFunction:
         self.deadline = 0.0
 
     def _start(self) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "transforms.isolation", self._target]
+        command = [sys.executable, "-m", "wirestory.transforms.isolation", self._target]
         command.append(str(self._memory_bytes or 0))
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 

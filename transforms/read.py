@@ -14,9 +14,8 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
-
-from schemas.models import RejectReason
-from transforms.records import RawDocument, RejectRecord
+from wirestory.schemas.models import RejectReason
+from wirestory.transforms.records import RawDocument, RejectRecord
 
 REJECTS = "rejects"
 _LOG = logging.getLogger(__name__)

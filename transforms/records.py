@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from schemas.models import RejectReason
+from wirestory.schemas.models import RejectReason
 
 
 def doc_id_for(source_uri: str) -> str:

@@ -13,8 +13,7 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
-
-from transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.records import ExtractedArticle, Signature
 
 _WORD = re.compile(r"\w+")
 # Rows of the (shingles x permutations) matrix computed at once: bounds memory at ~4 MB.
@@ -177,8 +176,7 @@ class SignatureFn(beam.DoFn):
     def setup(self) -> None:
         # Imported here: numba and the compiled kernel belong to the worker, not the pickled DoFn.
         from datasketch import MinHash
-
-        from transforms.minhash_kernel import batch_signatures, warm_up
+        from wirestory.transforms.minhash_kernel import batch_signatures, warm_up
 
         self._kernel = batch_signatures
         mults, adds = MinHash(num_perm=self._params.num_perm, seed=self._params.seed).permutations

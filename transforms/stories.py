@@ -10,9 +10,8 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
-
-from transforms.candidates import estimated_jaccard
-from transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.candidates import estimated_jaccard
+from wirestory.transforms.records import ExtractedArticle, Signature
 
 STORIES = "stories"
 _CENTRALITY_MAX_GROUP = 200

@@ -10,8 +10,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
-
-from schemas import table_schemas
+from wirestory.schemas import table_schemas
 
 SUMMARY_FILE = "summary.json"
 _LARGEST = 10
