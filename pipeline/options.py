@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from apache_beam.options.pipeline_options import PipelineOptions
 from wirestory.transforms.containers import JsonFields
 from wirestory.transforms.extractors import ExtractionSettings
@@ -120,6 +122,28 @@ class WirestoryOptions(PipelineOptions):
             "(roles: html, text, url, title, published, id).",
         )
 
+        parser.add_argument(
+            "--dataset",
+            help="Dataset directory (local, gs://, s3://, ...) that `ingest` adds to.",
+        )
+        parser.add_argument(
+            "--batch_size",
+            "--batch-size",
+            dest="batch_size",
+            type=int,
+            default=10_000,
+            help="Documents per ingest micro-batch, each one commit; bounds memory.",
+        )
+        parser.add_argument(
+            "--lookback_days",
+            "--lookback-days",
+            dest="lookback_days",
+            type=int,
+            default=30,
+            help="Match new documents against indexed ones within this many days of their "
+            "own date (published, else fetched, else ingest date).",
+        )
+
     def json_fields(self) -> JsonFields:
         """JSON Lines field names, defaults overridden by --json-fields."""
         pairs = [p.split("=", 1) for p in self.json_fields_spec() if p]
@@ -140,6 +164,26 @@ class WirestoryOptions(PipelineOptions):
             threshold=self.threshold,
             containment=self.containment,
         )
+
+    def minhash_params_for(self, config: Any) -> MinHashParams:
+        """A dataset's fixed similarity settings; its index only holds for them."""
+        return MinHashParams(
+            num_perm=config.num_perm,
+            shingle_size=config.shingle_size,
+            threshold=config.threshold,
+            containment=config.containment,
+            seed=config.seed,
+        )
+
+    def similarity_overrides(self) -> dict[str, Any]:
+        """Similarity settings given with values other than the defaults."""
+        current = {
+            "num_perm": self.num_perm,
+            "shingle_size": self.shingle_size,
+            "threshold": self.threshold,
+            "containment": self.containment,
+        }
+        return {k: v for k, v in current.items() if v != DEFAULTS[k].default}
 
     def read_limits(self) -> ReadLimits:
         """The read limits these options ask for."""

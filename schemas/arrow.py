@@ -9,13 +9,14 @@ import typing
 
 import pyarrow as pa
 from pydantic import BaseModel
-from wirestory.schemas.models import TABLES
+from wirestory.schemas.models import INDEX_TABLES, TABLES
 
 _SCALARS: dict[type, pa.DataType] = {
     str: pa.string(),
     int: pa.int64(),
     float: pa.float64(),
     bool: pa.bool_(),
+    bytes: pa.binary(),
     datetime.date: pa.date32(),
     datetime.datetime: pa.timestamp("us", tz="UTC"),
 }
@@ -51,4 +52,4 @@ def arrow_schema(model: type[BaseModel]) -> pa.Schema:
 
 def table_schemas() -> dict[str, pa.Schema]:
     """Returns the schema of every output table, by table name."""
-    return {name: arrow_schema(model) for name, model in TABLES.items()}
+    return {name: arrow_schema(model) for name, model in {**TABLES, **INDEX_TABLES}.items()}

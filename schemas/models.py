@@ -28,7 +28,10 @@ class Article(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    doc_id: str = Field(description="Deterministic id: first 16 hex chars of blake2b(source_uri).")
+    doc_id: str = Field(
+        description="Content identity: 16 hex chars of blake2b over the container's URL (if any) "
+        "and the decoded document; stable across runs, machines and moved files."
+    )
     source_uri: str = Field(
         description="Matched path or URI of the input, as the filesystem reports it."
     )
@@ -79,6 +82,42 @@ class Reject(BaseModel):
     stage: str = Field(description="Pipeline step that rejected it: read or extract.")
     reason: RejectReason = Field(description="One of the documented reject reasons.")
     detail: str = Field(description="Human-readable detail, e.g. the exception message.")
+    doc_id: str | None = Field(
+        default=None,
+        description="Content identity of the rejected document (as in articles); for a file "
+        "that could not be read, a hash of its URI.",
+    )
+
+
+class IndexedDocument(BaseModel):
+    """Index table `documents`: every ingested document id, for skipping and verification."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bucket: int = Field(description="Partition: hash of doc_id modulo the dataset's buckets.")
+    doc_id: str = Field(description="Content identity, as in articles and rejects.")
+    kind: str = Field(description="'article' or 'reject'.")
+    story_id: str | None = Field(description="Story of an article; null for a reject.")
+    doc_date: datetime.date | None = Field(
+        description="Document time: published, else fetched, else the ingest date."
+    )
+    num_shingles: int = Field(description="Distinct shingles (0 for a reject).")
+    hashvalues: bytes | None = Field(description="MinHash values, little-endian uint32.")
+    batch: int = Field(description="Ingest batch that added it.")
+
+
+class BandEntry(BaseModel):
+    """Index table `bands`: the persistent LSH index, one row per article and band."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bucket: int = Field(description="Partition: hash of band_key modulo the dataset's buckets.")
+    band_key: bytes = Field(description="Band index (2 bytes) + blake2b of the band's rows.")
+    doc_id: str = Field(description="Article with this band.")
+    story_id: str = Field(description="The article's story.")
+    doc_date: datetime.date | None = Field(description="The article's document time.")
 
 
 TABLES: dict[str, type[BaseModel]] = {"articles": Article, "stories": Story, "rejects": Reject}
+# Tables a dataset keeps for incremental ingestion, partitioned by `bucket`.
+INDEX_TABLES: dict[str, type[BaseModel]] = {"documents": IndexedDocument, "bands": BandEntry}

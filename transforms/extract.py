@@ -11,7 +11,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 from wirestory.schemas.models import RejectReason
 from wirestory.transforms.extractors import ExtractionSettings
 from wirestory.transforms.isolation import CallTimeout, Completion, IsolatedPool, WorkerCrashed
-from wirestory.transforms.records import ExtractedArticle, RawDocument, RejectRecord, doc_id_for
+from wirestory.transforms.records import ExtractedArticle, RawDocument, RejectRecord, content_doc_id
 
 REJECTS = "rejects"
 _LOG = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class ExtractArticleFn(beam.DoFn):
         self, doc: RawDocument, fields: dict[str, Any] | None, error: Exception | None
     ) -> ExtractedArticle | RejectRecord:
         def reject(reason: RejectReason, detail: str) -> RejectRecord:
-            return RejectRecord(doc.source_uri, "extract", reason, detail)
+            return RejectRecord(doc.source_uri, "extract", reason, detail, doc.doc_id)
 
         if isinstance(error, CallTimeout):
             limit = self._settings.max_seconds
@@ -93,7 +93,7 @@ class ExtractArticleFn(beam.DoFn):
             return reject(RejectReason.EMPTY, "no text left after removing boilerplate lines")
         # What the container says (WARC target URI, JSON fields) beats what the page says.
         return ExtractedArticle(
-            doc_id=doc_id_for(doc.source_uri),
+            doc_id=doc.doc_id or content_doc_id(doc.content, doc.url),
             source_uri=doc.source_uri,
             url=doc.url or fields.get("url"),
             title=doc.title or fields.get("title"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -10,8 +11,20 @@ from wirestory.schemas.models import RejectReason
 
 
 def doc_id_for(source_uri: str) -> str:
-    """Deterministic document id: 16 hex chars of blake2b over the source URI."""
-    return hashlib.blake2b(source_uri.encode("utf-8"), digest_size=8).hexdigest()
+    """Id of an input that has no content to hash (a file that could not be read)."""
+    return hashlib.blake2b(b"uri\0" + source_uri.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def content_doc_id(content: str, url: str | None) -> str:
+    """Document identity: blake2b over the container's URL (when it gives one) and the text.
+
+    Not the path: a moved or renamed file keeps its id, a changed file gets a new one, and
+    identical text under two URLs is two documents (two articles of one story).
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update((url or "").encode("utf-8") + b"\0")
+    digest.update(content.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,11 @@ class RawDocument:
     title: str | None = None
     published: datetime.date | None = None
     fetched: datetime.datetime | None = None
+    doc_id: str = ""
+
+    def identified(self) -> RawDocument:
+        """This document with its content identity set."""
+        return dataclasses.replace(self, doc_id=content_doc_id(self.content, self.url))
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,11 @@ class RejectRecord:
     stage: str
     reason: RejectReason
     detail: str
+    doc_id: str = ""
+
+    def identity(self) -> str:
+        """The document's content id, or for an unread file the hash of its URI."""
+        return self.doc_id or doc_id_for(self.source_uri)
 
     def as_row(self) -> dict[str, str]:
         """Returns the row for the rejects table."""
@@ -73,4 +96,5 @@ class RejectRecord:
             "stage": self.stage,
             "reason": self.reason.value,
             "detail": self.detail[:2000],
+            "doc_id": self.identity(),
         }

@@ -1,0 +1,196 @@
+"""A wirestory dataset: Delta Lake tables that ingests append to, one commit per batch.
+
+DIR/articles, DIR/stories, DIR/rejects are the tables users read; DIR/documents and DIR/bands
+are the persistent index (partitioned by `bucket`); DIR/_wirestory/ holds the dataset's fixed
+settings, per-batch manifests and the writer lock.
+
+Exactly once: Beam workers write Parquet files, then this process commits them table by table,
+each commit carrying a Delta app transaction (app id per step, version = batch number). A
+step whose table already records the batch is skipped, so a batch retried after a crash at any
+point commits every row once. `documents` is committed last: it marks the batch as done, and
+the next ingest starts from its transaction version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from apache_beam.io.filesystems import FileSystems
+from wirestory.schemas import table_schemas
+from wirestory.schemas.models import INDEX_TABLES, TABLES
+
+META = "_wirestory"
+CONFIG = "config.json"
+LOCK = "lock"
+APP = "wirestory"
+PARTITIONED = tuple(INDEX_TABLES)
+ALL_TABLES = (*TABLES, *INDEX_TABLES)
+
+
+class DatasetError(Exception):
+    """The dataset cannot be used as asked (one line for the user)."""
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """Settings fixed when a dataset is created: its index is only valid with them."""
+
+    num_perm: int
+    shingle_size: int
+    threshold: float
+    containment: float
+    seed: int
+    buckets: int = 32
+    format: int = 1
+
+
+def _uri(path: str) -> str:
+    """A table URI for deltalake: local paths absolute, object-store URIs as they are."""
+    return path if FileSystems.get_scheme(path) else os.path.abspath(path)
+
+
+def _write_json(path: str, body: Any) -> None:
+    with FileSystems.create(path) as handle:
+        handle.write(json.dumps(body, indent=2, sort_keys=True, default=str).encode("utf-8"))
+
+
+def _read_json(path: str) -> Any:
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+class Dataset:
+    """Opens, commits to and inspects one dataset directory."""
+
+    def __init__(self, root: str, config: DatasetConfig) -> None:
+        self.root = _uri(root)
+        self.config = config
+
+    @staticmethod
+    def exists(root: str) -> bool:
+        return FileSystems.exists(FileSystems.join(_uri(root), META, CONFIG))
+
+    @classmethod
+    def open(cls, root: str) -> Dataset:
+        path = FileSystems.join(_uri(root), META, CONFIG)
+        if not FileSystems.exists(path):
+            raise DatasetError(f"{root} is not a wirestory dataset (no {META}/{CONFIG})")
+        return cls(root, DatasetConfig(**_read_json(path)))
+
+    @classmethod
+    def create(cls, root: str, config: DatasetConfig) -> Dataset:
+        from deltalake import DeltaTable
+
+        dataset = cls(root, config)
+        schemas = table_schemas()
+        for name in ALL_TABLES:
+            partition = ["bucket"] if name in PARTITIONED else None
+            DeltaTable.create(
+                dataset.table_uri(name), schemas[name], mode="ignore", partition_by=partition
+            )
+        # The config last: a directory without it is not (yet) a dataset.
+        _write_json(FileSystems.join(dataset.root, META, CONFIG), dataclasses.asdict(config))
+        return dataset
+
+    def table_uri(self, name: str) -> str:
+        return FileSystems.join(self.root, name)
+
+    def table(self, name: str) -> Any:
+        from deltalake import DeltaTable
+
+        return DeltaTable(self.table_uri(name))
+
+    def committed_batch(self) -> int:
+        """The last batch whose commit completed (0 for a new dataset)."""
+        return self.table("documents").transaction_version(f"{APP}:documents") or 0
+
+    def bucket_files(self, name: str) -> dict[int, list[str]]:
+        """The committed files of an index table, by bucket: what one lookup reads."""
+        actions = pa.table(self.table(name).get_add_actions(flatten=True))
+        files: dict[int, list[str]] = {}
+        for path, bucket in zip(
+            actions.column("path").to_pylist(),
+            actions.column("partition.bucket").to_pylist(),
+            strict=True,
+        ):
+            full = path if "://" in path else FileSystems.join(self.table_uri(name), path)
+            files.setdefault(int(bucket), []).append(full)
+        return {bucket: sorted(paths) for bucket, paths in files.items()}
+
+    def counts(self) -> dict[str, int]:
+        """Rows per user table at the current version (cheap: from the Delta log)."""
+        out = {}
+        for name in TABLES:
+            actions = pa.table(self.table(name).get_add_actions(flatten=True))
+            out[name] = int(pc.sum(actions.column("num_records")).as_py() or 0)
+        return out
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time: a second ingest fails at once with a one-line message."""
+        path = FileSystems.join(self.root, META, LOCK)
+        owner = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
+        if FileSystems.get_scheme(path) is None:
+            self._lock_local(path, owner)
+        else:
+            if FileSystems.exists(path):
+                raise DatasetError(f"another ingest holds {path}: {_read_json(path)}")
+            _write_json(path, owner)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                FileSystems.delete([path])
+
+    @staticmethod
+    def _lock_local(path: str, owner: dict[str, Any]) -> None:
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try:
+                    holder = _read_json(path)
+                except (OSError, ValueError):
+                    holder = {}
+                if holder.get("host") == owner["host"] and not _alive(holder.get("pid", 0)):
+                    os.unlink(path)  # left by a killed ingest on this machine
+                    continue
+                raise DatasetError(
+                    f"another ingest is writing to this dataset (pid {holder.get('pid')} on "
+                    f"{holder.get('host')}); try again when it ends"
+                ) from None
+            with os.fdopen(fd, "w") as handle:
+                json.dump(owner, handle)
+            return
+        raise DatasetError(f"cannot take the dataset lock {path}")
+
+    def commit(self, batch: int, summary: dict[str, Any], staging: str) -> dict[str, Any]:
+        """Commits one batch's written files; returns what changed. Idempotent per batch."""
+        from wirestory.pipeline.commit import commit_batch
+
+        return commit_batch(self, batch, summary, staging)
+
+    def write_manifest(self, batch: int, manifest: dict[str, Any]) -> None:
+        _write_json(FileSystems.join(self.root, META, "batches", f"{batch:08d}.json"), manifest)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

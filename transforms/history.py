@@ -1,0 +1,295 @@
+"""Incremental steps: skip what a dataset already holds, match new articles against its index.
+
+A dataset keeps two index tables (see schemas.models): `documents` (every ingested doc_id with
+its story, date and MinHash signature) and `bands` (the LSH band keys of every article). Both are
+partitioned into `buckets` by a hash of their key, and every lookup here is a GroupByKey on that
+bucket followed by a DoFn that reads only that bucket's files: a worker holds one bucket of the
+history at a time, never the whole of it, on any runner.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+from wirestory.transforms.candidates import estimated_containment, estimated_jaccard
+from wirestory.transforms.records import RawDocument, RejectRecord, Signature
+from wirestory.transforms.signatures import MinHashParams, band_keys
+
+SKIPPED = "skipped"
+BucketFiles = Mapping[int, Sequence[str]]
+
+
+def doc_bucket(doc_id: str, buckets: int) -> int:
+    """Bucket of a document id (already a hash: its first 8 hex digits suffice)."""
+    return int(doc_id[:8], 16) % buckets
+
+
+def band_bucket(band_key: bytes, buckets: int) -> int:
+    """Bucket of a band key (2-byte band index + digest: the digest's first bytes)."""
+    return int.from_bytes(band_key[2:6], "big") % buckets
+
+
+def read_columns(paths: Sequence[str], columns: list[str]) -> dict[str, list[Any]]:
+    """Reads some columns of a few Parquet files on any Beam filesystem."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystems import FileSystems
+
+    tables = []
+    for path in paths:
+        with FileSystems.open(path) as handle:
+            tables.append(pq.read_table(handle, columns=columns))
+    if not tables:
+        return {name: [] for name in columns}
+    return pa.concat_tables(tables).to_pydict()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input the batch does not ingest, and why."""
+
+    doc_id: str
+    source_uri: str
+    reason: str  # "already_ingested" or "duplicate_in_batch"
+
+
+def identify(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
+    """(identity, item): a document's content id, or an unread file's URI hash."""
+    if isinstance(item, RawDocument):
+        item = item.identified()
+        return item.doc_id, item
+    return item.identity(), item
+
+
+def _source(item: RawDocument | RejectRecord) -> str:
+    return item.source_uri
+
+
+class SkipSeenFn(beam.DoFn):
+    """Per doc bucket: passes documents the dataset has not seen, once each; tags the rest."""
+
+    def __init__(self, files: BucketFiles) -> None:
+        self._files = files
+
+    def process(self, element: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[Any]:
+        bucket, items = element
+        by_id: dict[str, list[Any]] = {}
+        for doc_id, item in items:
+            by_id.setdefault(doc_id, []).append(item)
+        seen = set(read_columns(self._files.get(bucket, ()), ["doc_id"])["doc_id"])
+        for doc_id in sorted(by_id):
+            ordered = sorted(by_id[doc_id], key=_source)
+            if doc_id in seen:
+                for item in ordered:
+                    yield beam.pvalue.TaggedOutput(
+                        SKIPPED, Skipped(doc_id, item.source_uri, "already_ingested")
+                    )
+                continue
+            yield ordered[0]
+            for item in ordered[1:]:
+                yield beam.pvalue.TaggedOutput(
+                    SKIPPED, Skipped(doc_id, item.source_uri, "duplicate_in_batch")
+                )
+
+
+class SkipSeen(beam.PTransform):
+    """RawDocuments and read rejects -> the ones new to the dataset (main) and 'skipped'."""
+
+    def __init__(self, files: BucketFiles, buckets: int) -> None:
+        super().__init__()
+        self._files = files
+        self._buckets = buckets
+
+    def expand(self, items: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        buckets = self._buckets
+        return (
+            items
+            | "Identify" >> beam.Map(identify)
+            | "KeyByBucket" >> beam.Map(lambda kv: (doc_bucket(kv[0], buckets), kv))
+            | "GroupBuckets" >> beam.GroupByKey()
+            | "Skip" >> beam.ParDo(SkipSeenFn(self._files)).with_outputs(SKIPPED, main="new")
+        )
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A new article as the history lookup needs it."""
+
+    doc_id: str
+    doc_date: datetime.date
+    num_shingles: int
+    hashvalues: bytes
+
+
+@dataclass(frozen=True)
+class HistoryMatch:
+    """The best verified match of a new article in the dataset."""
+
+    story_id: str
+    doc_id: str
+    jaccard: float
+    containment: float
+
+    def rank(self) -> tuple[float, float, str]:
+        """Higher is better; ties go to the smaller story id (so max() is deterministic)."""
+        return (self.jaccard, self.containment, _descending(self.story_id))
+
+
+def _descending(text: str) -> str:
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in text)
+
+
+def best_match(matches: Iterable[HistoryMatch]) -> HistoryMatch | None:
+    """The best of several matches, or None."""
+    return max(matches, key=HistoryMatch.rank, default=None)
+
+
+def verify_history(probe: Probe, old: dict[str, Any], params: MinHashParams) -> HistoryMatch | None:
+    """The one-shot verification rule, applied to a new article and an indexed one.
+
+    Jaccard at or above the threshold joins. Containment alone joins only when the new article
+    is the shorter one (it attaches to the older, longer copy's story): an indexed article's
+    story never changes, so a new container cannot pull an old brief into its story.
+    """
+    new_values = np.frombuffer(probe.hashvalues, dtype="<u4")
+    old_values = np.frombuffer(old["hashvalues"], dtype="<u4")
+    jaccard = estimated_jaccard(new_values, old_values)
+    small, large = sorted((probe.num_shingles, old["num_shingles"]))
+    containment = estimated_containment(jaccard, small, large)
+    joined = jaccard >= params.threshold or (
+        probe.num_shingles <= old["num_shingles"] and containment >= params.containment
+    )
+    if not joined:
+        return None
+    return HistoryMatch(old["story_id"], old["doc_id"], round(jaccard, 6), round(containment, 6))
+
+
+class LookupBandsFn(beam.DoFn):
+    """Per band bucket: (old doc_id, new doc_id) for every shared band within the lookback."""
+
+    def __init__(self, files: BucketFiles, lookback_days: int) -> None:
+        self._files = files
+        self._lookback = datetime.timedelta(days=lookback_days)
+
+    def process(self, element: tuple[int, Iterable[tuple[bytes, str, Any]]]) -> Iterator[Any]:
+        bucket, entries = element
+        wanted: dict[bytes, list[tuple[str, datetime.date]]] = {}
+        for key, doc_id, doc_date in entries:
+            wanted.setdefault(key, []).append((doc_id, doc_date))
+        paths = self._files.get(bucket, ())
+        if not paths:
+            return
+        index = read_columns(paths, ["band_key", "doc_id", "doc_date"])
+        for key, old_id, old_date in zip(
+            index["band_key"], index["doc_id"], index["doc_date"], strict=True
+        ):
+            for new_id, new_date in wanted.get(key, ()):
+                if old_date is None or abs(new_date - old_date) <= self._lookback:
+                    yield old_id, new_id
+
+
+class FetchDocumentsFn(beam.DoFn):
+    """Per doc bucket: the indexed signature of every old document a new one collided with."""
+
+    def __init__(self, files: BucketFiles) -> None:
+        self._files = files
+
+    def process(self, element: tuple[int, Iterable[tuple[str, str]]]) -> Iterator[Any]:
+        bucket, pairs = element
+        wanted: dict[str, set[str]] = {}
+        for old_id, new_id in pairs:
+            wanted.setdefault(old_id, set()).add(new_id)
+        columns = ["doc_id", "story_id", "num_shingles", "hashvalues"]
+        index = read_columns(self._files.get(bucket, ()), columns)
+        for i, old_id in enumerate(index["doc_id"]):
+            if old_id in wanted and index["story_id"][i] is not None:
+                old = {name: index[name][i] for name in columns}
+                for new_id in sorted(wanted[old_id]):
+                    yield new_id, old
+
+
+class VerifyHistoryFn(beam.DoFn):
+    """Verifies a new article against its colliding indexed documents; emits its best match."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        self._params = params
+
+    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Any]:
+        doc_id, joined = item
+        if not joined["probe"] or not joined["old"]:
+            return
+        probe: Probe = joined["probe"][0]
+        found = [verify_history(probe, old, self._params) for old in joined["old"]]
+        best = best_match(m for m in found if m is not None)
+        if best is not None:
+            yield doc_id, best
+
+
+def probe_bands(probe: Probe, params: MinHashParams, buckets: int) -> Iterator[Any]:
+    """(band bucket, (band key, doc_id, date)) for every band of a new article."""
+    values = np.frombuffer(probe.hashvalues, dtype="<u4")
+    for key in band_keys(values, params):
+        yield band_bucket(key, buckets), (key, probe.doc_id, probe.doc_date)
+
+
+def make_probe(item: tuple[str, dict[str, list[Any]]]) -> Iterator[Probe]:
+    """Joins a signature with its article's document date."""
+    doc_id, joined = item
+    if joined["signature"] and joined["date"]:
+        signature: Signature = joined["signature"][0]
+        yield Probe(doc_id, joined["date"][0], signature.num_shingles, signature.hashvalues)
+
+
+class MatchHistory(beam.PTransform):
+    """(signatures, (doc_id, doc_date)) -> (doc_id, HistoryMatch): each new article's best
+    verified match among the dataset's indexed articles within the lookback window."""
+
+    def __init__(
+        self,
+        params: MinHashParams,
+        bands: BucketFiles,
+        documents: BucketFiles,
+        buckets: int,
+        lookback_days: int,
+    ) -> None:
+        super().__init__()
+        self._params = params
+        self._bands = bands
+        self._documents = documents
+        self._buckets = buckets
+        self._lookback = lookback_days
+
+    def expand(self, inputs: tuple[beam.PCollection, beam.PCollection]) -> beam.PCollection:
+        signatures, dates = inputs
+        params, buckets = self._params, self._buckets
+        probes = (
+            {
+                "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
+                "date": dates,
+            }
+            | "JoinDates" >> beam.CoGroupByKey()
+            | "Probes" >> beam.FlatMap(make_probe)
+        )
+        collisions = (
+            probes
+            | "BandEntries" >> beam.FlatMap(probe_bands, params, buckets)
+            | "GroupBandBuckets" >> beam.GroupByKey()
+            | "LookupBands" >> beam.ParDo(LookupBandsFn(self._bands, self._lookback))
+            | "DistinctCollisions" >> beam.Distinct()
+        )
+        old_docs = (
+            collisions
+            | "KeyByDocBucket" >> beam.Map(lambda pair: (doc_bucket(pair[0], buckets), pair))
+            | "GroupDocBuckets" >> beam.GroupByKey()
+            | "FetchDocuments" >> beam.ParDo(FetchDocumentsFn(self._documents))
+        )
+        return (
+            {"probe": probes | "KeyProbes" >> beam.Map(lambda p: (p.doc_id, p)), "old": old_docs}
+            | "JoinOld" >> beam.CoGroupByKey()
+            | "Verify" >> beam.ParDo(VerifyHistoryFn(params))
+        )
