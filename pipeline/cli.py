@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
+from wirestory.pipeline.commands import print_ingest_summary, run_ingest, run_watch
+from wirestory.pipeline.dataset import DatasetBusy, DatasetError
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.run import UsageError, run
 
@@ -24,6 +26,21 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
     WirestoryOptions._add_argparse_args(run_cmd)
     _add_run_flags(run_cmd)
+    ingest_cmd = commands.add_parser(
+        "ingest", help="Add new inputs to a dataset (one commit per batch).", epilog=_EPILOG
+    )
+    ingest_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
+    WirestoryOptions._add_argparse_args(ingest_cmd)
+    _add_run_flags(ingest_cmd)
+    watch_cmd = commands.add_parser(
+        "watch", help="Ingest new files of a folder continuously.", epilog=_EPILOG
+    )
+    watch_cmd.add_argument("paths", nargs="*", metavar="INPUT_DIR", help="Folder to watch.")
+    WirestoryOptions._add_argparse_args(watch_cmd)
+    watch_cmd.add_argument(
+        "--every", type=float, default=60.0, help="Seconds between looks for new files (60)."
+    )
+    _add_run_flags(watch_cmd)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
     demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
     demo.add_argument("--seed", type=int, default=7, help="Corpus generator seed.")
@@ -81,12 +98,16 @@ def _configure_logging(quiet: bool) -> None:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
-    skip = ("command", "workers", "quiet", "directory", "seed", "paths")
+    options = _options(args, beam_args, **overrides)
+    return run(options=options, workers=args.workers)
+
+
+def _options(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> PipelineOptions:
+    skip = ("command", "workers", "quiet", "directory", "seed", "paths", "every")
     values = {k: v for k, v in vars(args).items() if k not in skip}
     values["inputs"] = [*getattr(args, "inputs", []), *getattr(args, "paths", [])]
     values.update(overrides)
-    options = PipelineOptions(beam_args, **values)
-    return run(options=options, workers=args.workers)
+    return PipelineOptions(beam_args, **values)
 
 
 def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:
@@ -111,10 +132,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             _demo(args, beam_args)
+        elif args.command == "ingest":
+            summary = run_ingest(_options(args, beam_args), args.workers)
+            print_ingest_summary(summary)
+        elif args.command == "watch":
+            return run_watch(_options(args, beam_args), args.every, args.workers)
         else:
             manifest = _run(args, beam_args)
             print_summary(manifest, args.output)
-    except UsageError as err:
+    except DatasetBusy as err:
+        print(f"wirestory: {err}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: a scheduler may retry later
+    except (UsageError, DatasetError) as err:
         print(f"wirestory: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -41,6 +41,10 @@ class DatasetError(Exception):
     """The dataset cannot be used as asked (one line for the user)."""
 
 
+class DatasetBusy(DatasetError):
+    """Another ingest is writing to the dataset."""
+
+
 @dataclass(frozen=True)
 class DatasetConfig:
     """Settings fixed when a dataset is created: its index is only valid with them."""
@@ -144,7 +148,7 @@ class Dataset:
             self._lock_local(path, owner)
         else:
             if FileSystems.exists(path):
-                raise DatasetError(f"another ingest holds {path}: {_read_json(path)}")
+                raise DatasetBusy(f"another ingest holds {path}: {_read_json(path)}")
             _write_json(path, owner)
         try:
             yield
@@ -165,7 +169,7 @@ class Dataset:
                 if holder.get("host") == owner["host"] and not _alive(holder.get("pid", 0)):
                     os.unlink(path)  # left by a killed ingest on this machine
                     continue
-                raise DatasetError(
+                raise DatasetBusy(
                     f"another ingest is writing to this dataset (pid {holder.get('pid')} on "
                     f"{holder.get('host')}); try again when it ends"
                 ) from None

@@ -191,11 +191,18 @@ def run_batch(
     return _commit(dataset, record)
 
 
-def ingest(options: PipelineOptions, make_runner: Callable[[], Any]) -> dict[str, Any]:
-    """Ingests every new input of --input into --dataset; returns the command's summary."""
+def ingest(
+    options: PipelineOptions,
+    make_runner: Callable[[], Any],
+    files: list[InputFile] | None = None,
+) -> dict[str, Any]:
+    """Ingests every new input of --input (or `files`) into --dataset; returns a summary."""
     wirestory = options.view_as(WirestoryOptions)
     started = time.monotonic()
-    files = list_inputs(wirestory.inputs)
+    if files is None:
+        files = list_inputs(wirestory.inputs)
+    if not wirestory.dataset:
+        raise DatasetError("--dataset is required")
     dataset = open_dataset(wirestory.dataset, wirestory)
     batches: list[dict[str, Any]] = []
     with dataset.lock():

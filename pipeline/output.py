@@ -1,15 +1,31 @@
-"""Output directory handling: refuse surprises, stage the run, publish it only when complete."""
+"""`wirestory run` output: a new dataset built beside OUT_DIR and put in place when complete.
+
+A run never writes into OUT_DIR while it works. It builds the dataset in a sibling directory
+(OUT_DIR.wirestory-new-<id>), and only a complete run replaces OUT_DIR with it. An earlier
+output is deleted only after that, and only when every file in it is one wirestory writes.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import uuid
 from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
-from wirestory.schemas.models import TABLES
+from wirestory.schemas.models import INDEX_TABLES, TABLES
 
-STAGING = "_incomplete"
+STAGING = "_incomplete"  # where outputs of wirestory before datasets were staged
 MANIFEST = "manifest.json"
+META = "_wirestory"
+_TABLES = "|".join(sorted({*TABLES, *INDEX_TABLES}))
+# Every path a wirestory output holds, relative to it.
+_OURS = re.compile(
+    rf"^(?:{MANIFEST}|{META}/.+|{STAGING}/.+"
+    rf"|(?:{_TABLES})/(?:_delta_log/[^/]+|(?:bucket=\d+/)?[^/]+\.parquet))$"
+)
 
 
 class OutputError(Exception):
@@ -25,67 +41,97 @@ def _children(directory: str) -> list[str]:
     return [meta.path for meta in result.metadata_list]
 
 
-def _looks_like_ours(directory: str, paths: list[str]) -> bool:
-    names = {path[len(directory) :].lstrip("/").split("/", 1)[0] for path in paths}
-    return bool(names) and names <= {*TABLES, STAGING, MANIFEST}
+def _relative(directory: str, path: str) -> str:
+    return path[len(directory.rstrip("/")) :].lstrip("/")
 
 
-def prepare_output(directory: str, overwrite: bool) -> None:
-    """Refuses a non-empty directory unless overwrite, and then only a wirestory output."""
+def foreign_files(directory: str) -> list[str]:
+    """Files below the directory that wirestory does not write (nested ones included)."""
+    return [p for p in _children(directory) if not _OURS.match(_relative(directory, p))]
+
+
+def _local(path: str) -> bool:
+    return FileSystems.get_scheme(path) is None
+
+
+def _sibling(directory: str, tag: str) -> str:
+    return f"{directory.rstrip('/')}.wirestory-{tag}-{uuid.uuid4().hex[:8]}"
+
+
+def prepare_output(directory: str, overwrite: bool) -> str:
+    """Checks the output can be used; returns the directory to build the new dataset in."""
+    if _local(directory):
+        directory = os.path.abspath(directory)
     existing = _children(directory)
     if existing and not overwrite:
-        raise OutputError(f"output directory {directory} is not empty (use --overwrite to replace)")
+        raise OutputError(
+            f"output directory {directory} is not empty: choose a new one, or add --overwrite "
+            "to replace an earlier wirestory output (a dataset grows with `wirestory ingest`)"
+        )
     if existing:
-        if not _looks_like_ours(directory.rstrip("/"), existing):
+        foreign = foreign_files(directory)
+        if foreign:
             raise OutputError(
-                f"output directory {directory} holds files wirestory did not write; "
-                "refusing to delete them even with --overwrite"
+                f"output directory {directory} holds files wirestory did not write "
+                f"(e.g. {foreign[0]}); --overwrite never deletes them: move them or choose "
+                "another output directory"
             )
-        # Manifest first: from here on the directory no longer looks complete.
-        manifest = FileSystems.join(directory, MANIFEST)
-        if FileSystems.exists(manifest):
-            FileSystems.delete([manifest])
-        FileSystems.delete([p for p in existing if not p.endswith("/" + MANIFEST)])
-    _ensure_dir(directory)
+    return _sibling(directory, "new")
 
 
-def _ensure_dir(directory: str) -> None:
-    """Creates a directory unless it exists (a no-op on object stores)."""
-    if not FileSystems.exists(directory):
-        FileSystems.mkdirs(directory)
+def _move_tree(source: str, target: str) -> None:
+    if _local(source):
+        os.rename(source, target)
+        return
+    sources = _children(source)
+    FileSystems.rename(sources, [FileSystems.join(target, _relative(source, s)) for s in sources])
 
 
-def staging_dir(directory: str) -> str:
-    """Where a run writes before it is complete."""
-    return FileSystems.join(directory, STAGING)
+def _delete_tree(path: str) -> None:
+    if _local(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif FileSystems.exists(path):
+        FileSystems.delete([path])
 
 
-def discard_staging(directory: str) -> None:
-    """Removes a failed run's partial output."""
-    staging = staging_dir(directory)
-    if FileSystems.exists(staging):
-        FileSystems.delete([staging])
+def publish(building: str, directory: str) -> None:
+    """Puts the complete dataset in place, then removes the output it replaces."""
+    if _local(directory):
+        directory = os.path.abspath(directory)
+        if os.path.isdir(directory) and not os.listdir(directory):
+            os.rmdir(directory)
+    old = None
+    if _children(directory):
+        old = _sibling(directory, "old")
+        _move_tree(directory, old)
+    _move_tree(building, directory)
+    if old is not None:
+        _delete_tree(old)
+
+
+def discard(building: str, directory: str) -> None:
+    """Removes a failed run's partial dataset; the output directory is untouched."""
+    del directory
+    _delete_tree(building)
+
+
+def write_manifest(directory: str, manifest: dict[str, Any]) -> None:
+    with FileSystems.create(FileSystems.join(directory, MANIFEST)) as handle:
+        handle.write(json.dumps(manifest, indent=2, sort_keys=True, default=str).encode("utf-8"))
+
+
+def largest_stories(directory: str, count: int = 10) -> list[dict[str, Any]]:
+    """The largest stories of a dataset, for the summary."""
+    from deltalake import DeltaTable
+
+    table = DeltaTable(FileSystems.join(directory, "stories")).to_pyarrow_table(
+        columns=["story_id", "size", "title"]
+    )
+    rows = sorted(table.to_pylist(), key=lambda s: (-s["size"], s["story_id"]))
+    return rows[:count]
 
 
 def read_json(path: str) -> dict[str, Any]:
     """Reads a small JSON file from any Beam filesystem."""
     with FileSystems.open(path) as handle:
         return json.loads(handle.read().decode("utf-8"))
-
-
-def publish(directory: str, manifest: dict[str, Any]) -> dict[str, list[str]]:
-    """Moves staged tables into place, writes the manifest last; returns the files per table."""
-    staging = staging_dir(directory)
-    files: dict[str, list[str]] = {}
-    for table in sorted(TABLES):
-        target_dir = FileSystems.join(directory, table)
-        sources = sorted(_children(FileSystems.join(staging, table)))
-        _ensure_dir(target_dir)
-        targets = [FileSystems.join(target_dir, src.rsplit("/", 1)[-1]) for src in sources]
-        FileSystems.rename(sources, targets)
-        files[table] = [t[len(directory) :].lstrip("/") for t in targets]
-    discard_staging(directory)
-    with FileSystems.create(FileSystems.join(directory, MANIFEST)) as handle:
-        body = {**manifest, "files": files}
-        handle.write(json.dumps(body, indent=2, sort_keys=True, default=str).encode("utf-8"))
-    return files

@@ -10,16 +10,14 @@ import time
 from importlib import metadata
 from typing import Any
 
-import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from wirestory.pipeline import output
-from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.ingest import ingest
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.runners.profiles import extraction_processes, resolve_runner
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
-from wirestory.transforms.write import SUMMARY_FILE
 
 _LOG = logging.getLogger("wirestory")
 _PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")
@@ -70,12 +68,16 @@ def run(
     options: PipelineOptions | None = None,
     workers: int | None = None,
 ) -> dict[str, Any]:
-    """Runs the pipeline to completion and returns the manifest it wrote."""
+    """Ingests the inputs into a new dataset at --output; returns the manifest it wrote.
+
+    The dataset is built beside the output and put in place only when complete, so a failed or
+    interrupted run leaves an earlier output (replaced with --overwrite) as it was.
+    """
     options = options if options is not None else PipelineOptions(argv)
     if options.get_all_options().get("template_location"):
         raise UsageError(
             "--template_location only writes a Dataflow template; "
-            "use python -m runners.dataflow_launch (no output checks, no publishing)"
+            "use python -m wirestory.runners.dataflow_launch (no output checks, no publishing)"
         )
     wirestory = options.view_as(WirestoryOptions)
     if not wirestory.output:
@@ -88,13 +90,12 @@ def run(
     if not wirestory.cc_rounds:
         wirestory.cc_rounds = rounds_for(max_docs)
     try:
-        output.prepare_output(wirestory.output, wirestory.overwrite)
+        building = output.prepare_output(wirestory.output, wirestory.overwrite)
     except output.OutputError as err:
         raise UsageError(str(err)) from err
     runner = resolve_runner(options, workers)
     if not wirestory.extract_processes:
         wirestory.extract_processes = extraction_processes(runner, options)
-    staging = output.staging_dir(wirestory.output)
     started = time.monotonic()
     _LOG.info(
         "running on %s: %s -> %s",
@@ -102,32 +103,39 @@ def run(
         ", ".join(wirestory.inputs),
         wirestory.output,
     )
+    wirestory.dataset = building
+    wirestory.batch_size = max(wirestory.batch_size, max_docs)  # one batch: a one-shot run
     try:
-        with beam.Pipeline(runner=runner, options=options) as pipeline:
-            build_pipeline(pipeline, wirestory, staging)
-        summary = output.read_json(FileSystems.join(staging, SUMMARY_FILE))
+        summary = ingest(options, lambda: runner)
+        manifest = {
+            "inputs": wirestory.inputs,
+            "counts": {
+                "inputs": summary["inputs"],
+                "articles": summary["tables"]["articles"],
+                "stories": summary["tables"]["stories"],
+                "rejects": summary["tables"]["rejects"],
+            },
+            "duplicate_articles": summary["tables"]["articles"] - summary["tables"]["stories"],
+            "rejects_by_reason": summary["rejects_by_reason"],
+            "skipped_records": summary["skipped_records"],
+            "skipped_documents": summary["skipped"],
+            "largest_stories": output.largest_stories(building),
+            "parameters": {
+                "minhash": dataclasses.asdict(params),
+                "read_limits": dataclasses.asdict(wirestory.read_limits()),
+                "extraction": dataclasses.asdict(wirestory.extraction_settings()),
+                "cc_rounds": wirestory.cc_rounds,
+                "extract_processes": wirestory.extract_processes,
+            },
+            "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
+            "versions": package_versions(),
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        output.write_manifest(building, manifest)
     except BaseException:
-        output.discard_staging(wirestory.output)
+        output.discard(building, wirestory.output)
         raise
-    manifest = {
-        "inputs": wirestory.inputs,
-        "counts": {k: summary[k] for k in ("inputs", "articles", "stories", "rejects")},
-        "duplicate_articles": summary["articles"] - summary["stories"],
-        "rejects_by_reason": dict(sorted(summary["rejects_by_reason"].items())),
-        "skipped_records": dict(sorted(summary["skipped_records"].items())),
-        "largest_stories": summary["largest"],
-        "parameters": {
-            "minhash": dataclasses.asdict(params),
-            "read_limits": dataclasses.asdict(wirestory.read_limits()),
-            "extraction": dataclasses.asdict(wirestory.extraction_settings()),
-            "cc_rounds": wirestory.cc_rounds,
-            "extract_processes": wirestory.extract_processes,
-        },
-        "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
-        "versions": package_versions(),
-        "seconds": round(time.monotonic() - started, 3),
-    }
-    manifest["files"] = output.publish(wirestory.output, manifest)
+    output.publish(building, wirestory.output)
     return manifest
 
 
