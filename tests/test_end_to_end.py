@@ -12,10 +12,12 @@ import apache_beam as beam
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from deltalake import DeltaTable
 from wirestory.pipeline import cli
 from wirestory.pipeline.demo import generate_demo_corpus
 from wirestory.pipeline.demo_check import pair_scores, read_assignments
 from wirestory.schemas import table_schemas
+from wirestory.schemas.models import TABLES
 
 from tests.conftest import PROJECT
 
@@ -124,9 +126,11 @@ def test_parquet_schemas_come_from_the_models_and_manifest_counts_match(demo_run
     _, _, out, _ = demo_run
     manifest = json.loads((out / "manifest.json").read_text())
     for name, schema in table_schemas().items():
-        table = _table(out, name)
+        # Every table, the index too, is a Delta table with exactly the model's schema.
+        table = DeltaTable(str(out / name)).to_pyarrow_table()
         assert table.schema.equals(schema), name
-        assert manifest["counts"][name] == table.num_rows
+        if name in TABLES:
+            assert manifest["counts"][name] == table.num_rows
     assert (
         manifest["counts"]["inputs"]
         == manifest["counts"]["articles"] + manifest["counts"]["rejects"]
@@ -145,23 +149,50 @@ def test_existing_output_is_refused_and_overwrite_replaces_it(demo_run, tmp_path
     assert (foreign / "thesis.txt").read_text() == "precious"
 
 
-def test_failed_run_leaves_nothing_that_looks_complete(tmp_path: Path, monkeypatch, capsys) -> None:
-    import wirestory.pipeline.run as run_module
+def _failing_batches(monkeypatch) -> None:
+    import wirestory.pipeline.ingest as ingest_module
 
-    original = run_module.build_pipeline
+    original = ingest_module.build_batch_pipeline
 
-    def failing(pipeline, options, directory):
-        original(pipeline, options, directory)
+    def failing(pipeline, files, options, ctx):
+        original(pipeline, files, options, ctx)
         _ = pipeline | "Boom" >> beam.Create([1]) | beam.Map(_explode)
 
-    monkeypatch.setattr(run_module, "build_pipeline", failing)
+    monkeypatch.setattr(ingest_module, "build_batch_pipeline", failing)
+
+
+def test_failed_run_leaves_nothing_that_looks_complete(tmp_path: Path, monkeypatch, capsys) -> None:
+    _failing_batches(monkeypatch)
     out = tmp_path / "out"
     seeds = PROJECT.parent / "shared" / "seeds"
     assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("wirestory: pipeline failed:")
-    assert not (out / "manifest.json").exists()
-    assert list(out.iterdir()) == []
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_overwrite_keeps_the_previous_output(tmp_path: Path, monkeypatch) -> None:
+    seeds = PROJECT.parent / "shared" / "seeds"
+    out = tmp_path / "out"
+    assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    _failing_batches(monkeypatch)
+    assert cli.main(["run", str(seeds), "--output", str(out), "--overwrite", "--quiet"]) == 1
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert json.loads((out / "manifest.json").read_text())["counts"]["articles"] == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_overwrite_never_deletes_nested_foreign_files(tmp_path: Path) -> None:
+    seeds = PROJECT.parent / "shared" / "seeds"
+    out = tmp_path / "out"
+    assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 0
+    notes = out / "articles" / "my-notes" / "keep.txt"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    assert cli.main(["run", str(seeds), "--output", str(out), "--overwrite", "--quiet"]) == 2
+    assert notes.read_text() == "mine"
 
 
 def _explode(_: int) -> int:
