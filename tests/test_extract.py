@@ -7,7 +7,7 @@ import datetime
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.extract import ExtractArticles
-from wirestory.transforms.extractors import ExtractionSettings, html_language
+from wirestory.transforms.extractors import ExtractionSettings, extract_document, html_language
 from wirestory.transforms.records import RawDocument, doc_id_for
 
 from tests.conftest import local_pipeline
@@ -102,3 +102,17 @@ def test_extract_articles_html_plain_and_rejects() -> None:
             ),
             label="rejects",
         )
+
+
+def test_comment_before_a_doctype_with_an_entity_subset_is_still_an_article() -> None:
+    # The prolog stripper only knew "<?xml ...?>" before the DOCTYPE: a leading comment left the
+    # entity subset in place, lxml refused the page and it was rejected as not_article.
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    for prolog in ("<!-- saved page -->", '<?xml version="1.0"?>\n<!-- a --><!-- b -->'):
+        page = (
+            f'{prolog}<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f"<html><body><article>{body}</article></body></html>"
+        )
+        text = extract_document("html", page, ExtractionSettings())["text"]
+        assert text.splitlines() == PARAGRAPHS
+        assert "root:" not in text

@@ -15,7 +15,10 @@ from wirestory.transforms.plaintext import clean_plain_text
 
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
 _WORD = re.compile(r"\w+")
-_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>)?\s*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)?", re.I | re.S)
+# Whitespace, a byte-order mark, comments and processing instructions may precede the DOCTYPE.
+_XML_PROLOG = re.compile(
+    r"^(?:\s|\ufeff|<!--.*?-->|<\?[^>]*>)*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)?", re.I | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def parse_date(value: str | None) -> datetime.date | None:
 
 
 def strip_xml_prolog(html: str) -> str:
-    """Drops an XML declaration and DOCTYPE (with any internal entity subset) before parsing.
+    """Drops the prolog (XML declaration, comments, DOCTYPE with any entity subset) before parsing.
 
     lxml's HTML parser refuses such pages outright; removing the subset also guarantees that
     no entity (external file, or billion-laughs expansion) is ever defined, let alone expanded.
