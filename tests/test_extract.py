@@ -116,3 +116,23 @@ def test_comment_before_a_doctype_with_an_entity_subset_is_still_an_article() ->
         text = extract_document("html", page, ExtractionSettings())["text"]
         assert text.splitlines() == PARAGRAPHS
         assert "root:" not in text
+
+
+def test_a_navigation_only_page_is_not_a_one_word_article() -> None:
+    # trafilatura's fallback returned the menu ("menu", "Home News") as the article text.
+    for page in (
+        "<html><body><nav>menu</nav></body></html>",
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "</header><footer>Copyright 2024</footer></body></html>",
+    ):
+        assert extract_document("html", page, ExtractionSettings())["page_type"] == "navigation"
+    assert extract_document("html", PAGE, ExtractionSettings())["page_type"] == "article"
+
+
+def test_navigation_only_page_is_rejected_with_its_page_type() -> None:
+    docs = [RawDocument("/in/nav.html", "html", "<html><body><nav>menu</nav></body></html>")]
+    with local_pipeline() as p:
+        out = p | beam.Create(docs) | ExtractArticles(ExtractionSettings())
+        rows = out.rejects | beam.Map(lambda r: (r.source_uri, r.reason.value, r.detail))
+        assert_that(rows, equal_to([("/in/nav.html", "not_article", "page type: navigation")]))
+        assert_that(out.articles, equal_to([]), label="no articles")
