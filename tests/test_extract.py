@@ -7,7 +7,7 @@ import datetime
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.extract import ExtractArticles
-from wirestory.transforms.extractors import ExtractionSettings, html_language
+from wirestory.transforms.extractors import ExtractionSettings, extract_document, html_language
 from wirestory.transforms.records import RawDocument, doc_id_for
 
 from tests.conftest import local_pipeline
@@ -102,3 +102,37 @@ def test_extract_articles_html_plain_and_rejects() -> None:
             ),
             label="rejects",
         )
+
+
+def test_comment_before_a_doctype_with_an_entity_subset_is_still_an_article() -> None:
+    # The prolog stripper only knew "<?xml ...?>" before the DOCTYPE: a leading comment left the
+    # entity subset in place, lxml refused the page and it was rejected as not_article.
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    for prolog in ("<!-- saved page -->", '<?xml version="1.0"?>\n<!-- a --><!-- b -->'):
+        page = (
+            f'{prolog}<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f"<html><body><article>{body}</article></body></html>"
+        )
+        text = extract_document("html", page, ExtractionSettings())["text"]
+        assert text.splitlines() == PARAGRAPHS
+        assert "root:" not in text
+
+
+def test_a_navigation_only_page_is_not_a_one_word_article() -> None:
+    # trafilatura's fallback returned the menu ("menu", "Home News") as the article text.
+    for page in (
+        "<html><body><nav>menu</nav></body></html>",
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "</header><footer>Copyright 2024</footer></body></html>",
+    ):
+        assert extract_document("html", page, ExtractionSettings())["page_type"] == "navigation"
+    assert extract_document("html", PAGE, ExtractionSettings())["page_type"] == "article"
+
+
+def test_navigation_only_page_is_rejected_with_its_page_type() -> None:
+    docs = [RawDocument("/in/nav.html", "html", "<html><body><nav>menu</nav></body></html>")]
+    with local_pipeline() as p:
+        out = p | beam.Create(docs) | ExtractArticles(ExtractionSettings())
+        rows = out.rejects | beam.Map(lambda r: (r.source_uri, r.reason.value, r.detail))
+        assert_that(rows, equal_to([("/in/nav.html", "not_article", "page type: navigation")]))
+        assert_that(out.articles, equal_to([]), label="no articles")

@@ -306,10 +306,11 @@ def test_all_caps_headline_is_title_not_credit() -> None:
     assert result.text == PARAGRAPH_A
 
 
-def test_headline_only() -> None:
+def test_one_line_text_keeps_its_line_as_text_and_title() -> None:
+    # A one-line file used to lose its only line to the title and be rejected as empty.
     result = clean_plain_text("Ministry unveils new rules\n")
     assert result.title == "Ministry unveils new rules"
-    assert result.text == ""
+    assert result.text == "Ministry unveils new rules"
 
 
 @pytest.mark.parametrize("raw", ["", "   \n\t\n \u00a0 \n"])

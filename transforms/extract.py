@@ -91,6 +91,9 @@ class ExtractArticleFn(beam.DoFn):
             if doc.kind == "html":
                 return reject(RejectReason.NOT_ARTICLE, "no article text found in the HTML")
             return reject(RejectReason.EMPTY, "no text left after removing boilerplate lines")
+        kind = fields.get("page_type", "article")
+        if kind != "article":
+            return reject(RejectReason.NOT_ARTICLE, f"page type: {kind}")
         # What the container says (WARC target URI, JSON fields) beats what the page says.
         return ExtractedArticle(
             doc_id=doc.doc_id or content_doc_id(doc.content, doc.url),

@@ -11,19 +11,34 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wirestory.transforms.language import article_language
+from wirestory.transforms.metadata import clean_author, page_metadata, parse_tree
+from wirestory.transforms.pagetype import ARTICLE, page_signals, page_type
 from wirestory.transforms.plaintext import clean_plain_text
 
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
 _WORD = re.compile(r"\w+")
-_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>)?\s*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)?", re.I | re.S)
+# Whitespace, a byte-order mark, comments and processing instructions may precede the DOCTYPE.
+_XML_PROLOG = re.compile(
+    r"^(?:\s|\ufeff|<!--.*?-->|<\?[^>]*>)*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)?", re.I | re.S
+)
 
 
 @dataclass(frozen=True)
 class ExtractionSettings:
-    """Extraction settings; fast=True scores F1 0.962 vs 0.960 default in half the time."""
+    """Extraction settings, chosen on the article-extraction benchmark and WCXB dev together.
 
-    fast: bool = True
+    fast=False (trafilatura's fallback extractors) scores WCXB word-F1 0.937 vs 0.915 for
+    fast=True, for 0.960 vs 0.962 on the 181 pages. When the text holds under
+    `second_pass_share` of the page's words, a favor_recall pass runs too and wins when the
+    first text is under `second_pass_ratio` of its length (+0.004 WCXB, ~20% of pages).
+    """
+
+    fast: bool = False
     include_tables: bool = True
+    second_pass_share: float = 0.5
+    second_pass_ratio: float = 0.5
+    detect_page_type: bool = True
     max_seconds: float = 20.0
     max_memory_bytes: int = 2 * 1024**3
 
@@ -49,7 +64,7 @@ def parse_date(value: str | None) -> datetime.date | None:
 
 
 def strip_xml_prolog(html: str) -> str:
-    """Drops an XML declaration and DOCTYPE (with any internal entity subset) before parsing.
+    """Drops the prolog (XML declaration, comments, DOCTYPE with any entity subset) before parsing.
 
     lxml's HTML parser refuses such pages outright; removing the subset also guarantees that
     no entity (external file, or billion-laughs expansion) is ever defined, let alone expanded.
@@ -109,24 +124,45 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
             "language": None,
             "text": tidy_paragraphs(cleaned.text),
         }
+    html = strip_xml_prolog(content)
+    tree = parse_tree(html)
+    if tree is None:
+        return {"text": ""}
+    meta = page_metadata(tree)
+    signals = page_signals(tree)  # after the metadata: it blanks script elements
+    result = _trafilatura_pass(html, settings, favor_recall=False)
+    text = tidy_paragraphs(result.text or "") if result is not None else ""
+    words = count_words(text)
+    if words < settings.second_pass_share * signals.body_words:
+        second = _trafilatura_pass(html, settings, favor_recall=True)
+        second_text = tidy_paragraphs(second.text or "") if second is not None else ""
+        if words < settings.second_pass_ratio * count_words(second_text):
+            result, text, words = second, second_text, count_words(second_text)
+    kind = page_type(meta, signals, words) if settings.detect_page_type else ARTICLE
+    if result is None:
+        return {"text": "", "page_type": kind}
+    # What the markup states (JSON-LD, meta tags, <h1>, <time>) beats trafilatura's guesses.
+    return {
+        "url": meta.url or result.url or None,
+        "title": meta.title or result.title or None,
+        "author": meta.author or clean_author(result.author),
+        "published": meta.published or parse_date(result.date),
+        "sitename": meta.sitename or result.sitename or None,
+        "language": article_language(meta.language or html_language(content), text),
+        "text": text,
+        "page_type": kind,
+    }
+
+
+def _trafilatura_pass(html: str, settings: ExtractionSettings, favor_recall: bool) -> Any:
     lib = _trafilatura()
-    result = lib["extract"](
-        strip_xml_prolog(content),
+    return lib["extract"](
+        html,
         fast=settings.fast,
+        favor_recall=favor_recall,
         with_metadata=True,
         include_comments=False,
         include_tables=settings.include_tables,
         deduplicate=False,
         config=lib["config"],
     )
-    if result is None:
-        return {"text": ""}
-    return {
-        "url": result.url or None,
-        "title": result.title or None,
-        "author": result.author or None,
-        "published": parse_date(result.date),
-        "sitename": result.sitename or None,
-        "language": html_language(content),
-        "text": tidy_paragraphs(result.text or ""),
-    }

@@ -244,7 +244,8 @@ def clean_plain_text(raw: str) -> CleanedText:
             body.append(index)
 
     title: str | None = None
-    if body and _looks_like_headline(lines[body[0]]):
+    # A lone line is the whole text: it stays in the body (and becomes the title below).
+    if len(body) > 1 and _looks_like_headline(lines[body[0]]):
         title = lines[body.pop(0)]
 
     # Section labels and site chrome pile up after the last paragraph.

@@ -1,0 +1,375 @@
+"""Page metadata from structured markup: JSON-LD, meta tags, <time>, <h1> and the URL.
+
+Beam-free; runs in the extractor processes next to trafilatura. Every signal is generic
+(schema.org, Open Graph, Dublin Core, HTML semantics): there are no per-site rules. Values the
+page does not state stay None, and the caller falls back to trafilatura's own guesses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "report",
+        "techarticle",
+        "scholarlyarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reportagenewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "livebloposting",
+        "liveblogposting",
+        "posting",
+        "medicalwebpage",
+        "advertisercontentarticle",
+        "satiricalarticle",
+    }
+)
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "date",
+)
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "twitter:creator",
+)
+_ISO_DATE = re.compile(r"((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)"
+    r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
+)
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]+\s+|\s*[|·•»]\s*")
+_BY = re.compile(
+    r"^(?:(?:written|posted|published|reviewed|edited|story|words|text|report(?:ed)?|"
+    r"view all posts|all posts|more posts|articles|posts)\s+)*by\s*[:\-]?\s+|"
+    r"^(?:author|authors|written by|byline|read more about|more about|about)\s*[:\-]?\s+",
+    re.I,
+)
+_ROLE_WORDS = re.compile(
+    r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
+    r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
+    r"senior|associate|contributing|managing|chief|freelance|guest|team)\b",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
+_HANDLE_OR_URL = re.compile(r"^@|https?://|www\.|\.(?:com|org|net)\b|@\w+\.", re.I)
+
+
+@dataclass
+class PageMetadata:
+    """What the page states about itself; every field may be None."""
+
+    title: str | None = None
+    author: str | None = None
+    published: datetime.date | None = None
+    url: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    og_type: str | None = None
+    ld_types: set[str] = field(default_factory=set)
+    h1_count: int = 0
+    time_count: int = 0
+
+
+def normalise_text(value: str | None) -> str:
+    """Lowercased \\w+ tokens joined by spaces (NFKC first): the comparison form of names."""
+    if not value:
+        return ""
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", value).lower()))
+
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    return text or None
+
+
+def parse_iso_date(value: Any) -> datetime.date | None:
+    """The calendar date written at the start of an ISO-like stamp, as written (no tz shift)."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATE.search(value.strip()[:40])
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def url_date(url: str | None) -> datetime.date | None:
+    """A /2024/03/14/, /2024-03-14- or /20240314/ date in a URL path."""
+    if not url:
+        return None
+    match = _URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    parts = [g for g in match.groups() if g is not None]
+    try:
+        return datetime.date(*(int(p) for p in parts))
+    except ValueError:
+        return None
+
+
+def _walk_ld(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object, through lists and @graph, to a bounded depth."""
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node[:200]:
+            yield from _walk_ld(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if key in node:
+                yield from _walk_ld(node[key], depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def _names(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value (string, object or list)."""
+    if isinstance(value, list):
+        return [n for item in value[:20] for n in _names(item)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, list):
+            return _names(name)
+        return [name] if isinstance(name, str) else []
+    return [value] if isinstance(value, str) else []
+
+
+def clean_author(value: str | None) -> str | None:
+    """A byline reduced to names: no "By", roles, handles or links; names joined by ", "."""
+    if not value:
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    text = re.sub(r"\S+@\S+\.\w+", " ", text)
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
+        part = _BY.sub("", part.strip(" -–—:|.")).strip(" -–—:|.")
+        part = re.split(r"\s+[-–—]\s+|\s*\(", part)[0].strip()
+        if not part or _HANDLE_OR_URL.search(part) or not re.search(r"[^\W\d_]", part):
+            continue
+        words = part.split()
+        # A role after the name ("Harry Rabinowitz Tech Reporter") or on its own ("Staff Writer").
+        while len(words) > 2 and _ROLE_WORDS.search(words[-1]):
+            words.pop()
+            while len(words) > 2 and words[-1][:1].isupper() and _ROLE_WORDS.search(words[-1]):
+                words.pop()
+        if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
+            continue
+        name = " ".join(words)
+        if name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return ", ".join(names[:10]) or None
+
+
+def strip_site_name(title: str | None, sitename: str | None, host: str | None) -> str | None:
+    """Drops a site-name segment at either end of a title ("Story | Site", "Site - Story")."""
+    title = _clean(title)
+    if not title:
+        return None
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site_keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
+    if host:
+        label = host.lower().removeprefix("www.").split(".")[0]
+        site_keys.add(label)
+    site_keys.discard("")
+
+    def is_site(segment: str) -> bool:
+        key = normalise_text(segment).replace(" ", "")
+        return bool(key) and any(key in s or s in key for s in site_keys if len(s) > 2)
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    if len(parts) == len(_SEPARATORS.split(title)):
+        return title
+    # Keep the title's own separators between the remaining segments.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
+
+
+def _meta(tree: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content and key.lower() not in found:
+            found[key.strip().lower()] = content.strip()
+    return found
+
+
+def _json_ld(tree: Any) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        nodes.extend(_walk_ld(data))
+    return nodes
+
+
+def _text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def parse_tree(html: str) -> Any | None:
+    """The lxml tree of a page, or None when lxml cannot parse it."""
+    try:
+        return lxml_html.document_fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return None
+
+
+_BYLINE_XPATH = (
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//*[@itemprop="author"]',
+    '//a[@rel="author"]',
+    '//*[contains(@class, "author-name") or contains(@class, "author__name")'
+    ' or contains(@class, "byline__name") or contains(@class, "authorName")]',
+    '//*[contains(@class, "byline") or contains(@class, "author")]',
+)
+
+
+def _byline(tree: Any) -> str | None:
+    """A visible byline: schema.org microdata, rel=author, then byline/author classes."""
+    for xpath in _BYLINE_XPATH:
+        for element in tree.xpath(xpath)[:10]:
+            text = _text(element)
+            if 2 < len(text) <= 80 and (name := clean_author(text)):
+                return name
+    return None
+
+
+def _time_date(tree: Any) -> tuple[datetime.date | None, int]:
+    """The publication date of <time> / itemprop elements, and how many <time> there are."""
+    times = list(tree.iter("time"))
+    for element in tree.xpath('//*[@itemprop="datePublished"]')[:5]:
+        value = element.get("datetime") or element.get("content") or _text(element)
+        if date := parse_iso_date(value):
+            return date, len(times)
+    for element in times[:20]:
+        marks = " ".join(filter(None, (element.get("class"), element.get("itemprop"))))
+        if "modif" in marks.lower() or "updat" in marks.lower():
+            continue
+        if date := parse_iso_date(element.get("datetime")):
+            return date, len(times)
+    return None, len(times)
+
+
+def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
+    """Title, author, date, URL, site name and type signals stated by the page's markup."""
+    meta = _meta(tree)
+    nodes = _json_ld(tree)
+    ld_types = {t for node in nodes for t in _types(node)}
+    articles = [node for node in nodes if _types(node) & ARTICLE_TYPES]
+    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None)
+    page_url = url or _clean(meta.get("og:url")) or _clean(canonical)
+    host = urlsplit(page_url).hostname if page_url and "//" in page_url else None
+    sitename = _clean(meta.get("og:site_name")) or next(
+        (
+            _clean(node.get("name"))
+            for node in nodes
+            if _types(node) & {"website", "organization", "newsmediaorganization"}
+        ),
+        None,
+    )
+    h1s = [t for t in (_text(h) for h in tree.iter("h1")) if t]
+
+    headline = next((_clean(n.get("headline")) for n in articles if n.get("headline")), None)
+    html_title = _clean(_text(tree.find(".//title")) if tree.find(".//title") is not None else None)
+    candidates = [headline, _clean(meta.get("og:title")), _clean(meta.get("twitter:title"))]
+    candidates.append(html_title)
+    title = None
+    keys = {normalise_text(c) for c in candidates if c}
+    if len(h1s) == 1 or (h1s and any(normalise_text(h1s[0]) in k for k in keys)):
+        # The visible headline, when the page has one (or when the stated titles contain it).
+        title = h1s[0] if len(h1s[0]) <= 300 else None
+    if title is None:
+        title = next((strip_site_name(c, sitename, host) for c in candidates if c), None)
+
+    author = None
+    for node in articles:
+        names = [n for n in (_names(node.get("author")) or _names(node.get("creator"))) if n]
+        if names:
+            author = clean_author(", ".join(names))
+            break
+    if author is None:
+        for key in _AUTHOR_META:
+            if author := clean_author(meta.get(key)):
+                break
+    author = author or _byline(tree)
+
+    published = next(
+        (d for n in articles for d in [parse_iso_date(n.get("datePublished"))] if d), None
+    )
+    published = published or next(
+        (d for key in _DATE_META for d in [parse_iso_date(meta.get(key))] if d), None
+    )
+    time_date, time_count = _time_date(tree)
+    published = published or time_date or url_date(page_url)
+    lang = tree.get("lang") or tree.get("xml:lang") or meta.get("og:locale") or meta.get("language")
+    return PageMetadata(
+        title=title,
+        author=author,
+        published=published,
+        url=page_url,
+        sitename=sitename,
+        language=lang.strip().replace("_", "-").split("-")[0].lower() or None if lang else None,
+        og_type=(meta.get("og:type") or "").lower() or None,
+        ld_types=ld_types,
+        h1_count=len(h1s),
+        time_count=time_count,
+    )

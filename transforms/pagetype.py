@@ -1,0 +1,102 @@
+"""Page type: is a page an article, or a listing, product, service, forum or documentation page?
+
+Generic signals only: schema.org @type in JSON-LD, og:type, the URL's shape, the share of text
+in links, and whether the page carries a headline, a byline and a date. An article is kept
+unless the evidence for another type is clear: losing an article is worse than keeping a
+listing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from wirestory.transforms.metadata import ARTICLE_TYPES, PageMetadata
+
+ARTICLE = "article"
+# A page whose every word sits in nav/header/footer/aside yields its menu: not an article.
+_MIN_NON_CHROME_WORDS = 25
+# schema.org types that name what a non-article page is about.
+_LD_TYPE_GROUPS: dict[str, frozenset[str]] = {
+    "product": frozenset(
+        {"product", "productgroup", "offer", "aggregateoffer", "individualproduct"}
+    ),
+    "forum": frozenset({"discussionforumposting", "qapage", "question"}),
+    "listing": frozenset(
+        {"collectionpage", "itemlist", "searchresultspage", "offercatalog", "profilepage"}
+    ),
+    "service": frozenset(
+        {"service", "localbusiness", "professionalservice", "contactpage", "aboutpage"}
+        | {"faqpage", "softwareapplication", "store", "restaurant", "hotel", "event"}
+    ),
+}
+_URL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("product", re.compile(r"/(products?|shop|store|item|dp|p)/[^/]+", re.I)),
+    (
+        "listing",
+        re.compile(r"/(category|categories|tag|tags|topics?|archives?|author|page)(/|$)", re.I),
+    ),
+    ("forum", re.compile(r"/(forums?|threads?|community|questions|discussions?|t)/", re.I)),
+    ("documentation", re.compile(r"/(docs?|documentation|reference|api|manual|guides?/)", re.I)),
+    ("documentation", re.compile(r"(^|\.)(docs|developer|developers|learn|support|help)\.", re.I)),
+)
+_CHROME = ("nav", "header", "footer", "aside", "menu")
+_CONTAINERS = " or ".join(f"self::{tag}" for tag in (*_CHROME, "article", "main"))
+_OUTER_CHROME = "|".join(f".//{tag}[not(ancestor::*[{_CONTAINERS}])]" for tag in _CHROME)
+
+
+@dataclass(frozen=True)
+class PageSignals:
+    """Layout measures of a page's body (computed once from its tree)."""
+
+    body_words: int
+    link_words: int
+    paragraphs: int
+    long_paragraphs: int
+    chrome_only: bool
+
+
+def _words(text: str | None) -> int:
+    return len(text.split()) if text else 0
+
+
+def page_signals(tree: Any) -> PageSignals:
+    """Word counts of the body, of its links and of its paragraphs."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    for element in root.iter("script", "style", "noscript", "template", "svg"):
+        element.text = None
+    total = _words(root.text_content())
+    links = sum(_words(a.text_content()) for a in root.iter("a"))
+    paragraphs = [_words(p.text_content()) for p in root.iter("p")]
+    # Outermost chrome elements only (a <header> inside an <article> is the article's).
+    chrome = sum(_words(e.text_content()) for e in root.xpath(_OUTER_CHROME))
+    return PageSignals(
+        body_words=total,
+        link_words=links,
+        paragraphs=len(paragraphs),
+        long_paragraphs=sum(1 for n in paragraphs if n >= 30),
+        chrome_only=total > 0 and chrome >= total,
+    )
+
+
+def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
+    """ARTICLE, or the non-article type the evidence points to."""
+    if text_words == 0 or (signals.chrome_only and text_words < _MIN_NON_CHROME_WORDS):
+        return "navigation"
+    ld = meta.ld_types
+    if ld & ARTICLE_TYPES or meta.og_type == ARTICLE:
+        return ARTICLE
+    for kind, types in _LD_TYPE_GROUPS.items():
+        if ld & types:
+            return kind
+    if meta.og_type == "product" or (meta.og_type or "").startswith("product."):
+        return "product"
+    path = urlsplit(meta.url).path if meta.url and "//" in meta.url else ""
+    host = urlsplit(meta.url).hostname or "" if meta.url and "//" in meta.url else ""
+    for kind, pattern in _URL_TYPES:
+        if pattern.search(path) or (kind == "documentation" and pattern.search(host)):
+            return kind
+    return ARTICLE
