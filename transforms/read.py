@@ -27,11 +27,17 @@ _KINDS = {
     ".xhtml": "html",
     ".txt": "text",
     ".warc": "warc",
+    ".arc": "warc",  # warcio reads ARC, the format of older crawls, as WARC
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
 CONTAINER_KINDS = ("warc", "jsonl")
 CONTAINERS = "containers"
+# One element per input unit (a page file, or a container's record): the manifest's inputs.
+UNITS = "units"
+# A gzipped container's inflated stream may reach this multiple of its compressed size (or
+# --max-decompressed-bytes, when larger): text compresses 3-10x, a gzip bomb 1000x.
+CONTAINER_RATIO = 20
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -82,6 +88,11 @@ def document_kind(path: str) -> tuple[str | None, bool]:
         if name.endswith(suffix):
             return kind, gzipped
     return None, gzipped
+
+
+def stream_limit(limits: ReadLimits, compressed_size: int) -> int:
+    """Bytes a gzipped container's whole stream may inflate to (see CONTAINER_RATIO)."""
+    return max(limits.max_decompressed_bytes, CONTAINER_RATIO * compressed_size)
 
 
 def gunzip_limited(data: bytes, limit: int) -> bytes:
@@ -153,14 +164,15 @@ class ReadDocumentFn(beam.DoFn):
     def process(self, metadata: FileMetadata) -> Iterator[RawDocument | beam.pvalue.TaggedOutput]:
         path = metadata.path
         if document_kind(path)[0] in CONTAINER_KINDS:
-            yield beam.pvalue.TaggedOutput(CONTAINERS, path)
+            yield beam.pvalue.TaggedOutput(CONTAINERS, metadata)
             return
+        yield beam.pvalue.TaggedOutput(UNITS, 1)
         try:
             yield self._read(metadata)
         except InputError as err:
             reject = RejectRecord(path, "read", err.reason, str(err))
             yield beam.pvalue.TaggedOutput(REJECTS, reject)
-        except (OSError, ValueError) as err:  # filesystem errors surface as either
+        except Exception as err:  # filesystem errors surface as OSError, ValueError, ...
             reject = RejectRecord(
                 path, "read", RejectReason.UNREADABLE, f"{type(err).__name__}: {err}"
             )
@@ -214,8 +226,8 @@ def _first_metadata(items: Iterable[FileMetadata]) -> FileMetadata | None:
 
 @beam.typehints.with_input_types(FileMetadata)
 class ReadDocuments(beam.PTransform):
-    """Reads one-document files: RawDocument (main), RejectRecord ('rejects'), and the paths of
-    container files ('containers') for ReadContainers."""
+    """Reads one-document files: RawDocument (main), RejectRecord ('rejects'), a 1 per page file
+    ('units') and the metadata of container files ('containers') for ReadContainers."""
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__()
@@ -228,6 +240,6 @@ class ReadDocuments(beam.PTransform):
             | "SpreadFiles" >> beam.Reshuffle()
             | "Read"
             >> beam.ParDo(ReadDocumentFn(self._limits)).with_outputs(
-                REJECTS, CONTAINERS, main="docs"
+                REJECTS, CONTAINERS, UNITS, main="docs"
             )
         )
