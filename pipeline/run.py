@@ -13,7 +13,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-from wirestory.pipeline import output
+from wirestory.pipeline import outcome, output
 from wirestory.pipeline.assembly import build_pipeline
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.runners.profiles import extraction_processes, resolve_runner
@@ -106,12 +106,14 @@ def run(
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build_pipeline(pipeline, wirestory, staging)
         summary = output.read_json(FileSystems.join(staging, SUMMARY_FILE))
+        outcome.check_extraction(summary)
     except BaseException:
         output.discard_staging(wirestory.output)
         raise
     manifest = {
         "inputs": wirestory.inputs,
         "counts": {k: summary[k] for k in ("inputs", "articles", "stories", "rejects")},
+        "documents": outcome.documents(summary),
         "duplicate_articles": summary["articles"] - summary["stories"],
         "rejects_by_reason": dict(sorted(summary["rejects_by_reason"].items())),
         "skipped_records": dict(sorted(summary["skipped_records"].items())),

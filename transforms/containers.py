@@ -20,6 +20,7 @@ from wirestory.schemas.models import RejectReason
 from wirestory.transforms.read import (
     REJECTS,
     UNITS,
+    GunzipStream,
     InputError,
     ReadLimits,
     document_kind,
@@ -47,21 +48,6 @@ class JsonFields:
     title: str = "title"
     published: str = "published"
     id: str = "id"
-
-
-class _Capped:
-    """A binary stream that raises InputError(TOO_LARGE) once more than limit bytes were read."""
-
-    def __init__(self, handle: Any, limit: int) -> None:
-        self._handle, self._limit, self._total = handle, limit, 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._handle.read(size)
-        self._total += len(data)
-        if self._total > self._limit:
-            detail = f"decompressed stream exceeds {self._limit} bytes; the rest was not read"
-            raise InputError(RejectReason.TOO_LARGE, detail)
-        return data
 
 
 def iter_lines(handle: Any, max_line: int) -> Iterator[tuple[int, bytes | None]]:
@@ -171,9 +157,9 @@ class ScanContainerFn(beam.DoFn):
             yield REJECTS, RejectRecord(path, "read", reason, detail)
 
     def _json_lines(self, path: str, gzipped: bool, size: int) -> Iterator[tuple[str, Any]]:
-        compression = CompressionTypes.GZIP if gzipped else CompressionTypes.UNCOMPRESSED
-        with FileSystems.open(path, compression_type=compression) as raw:
-            handle = _Capped(raw, stream_limit(self._limits, size)) if gzipped else raw
+        # Our own inflater: Beam's GZIP stream ends quietly where a truncated file ends.
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            handle = GunzipStream(raw, stream_limit(self._limits, size)) if gzipped else raw
             chunk: list[tuple[int, bytes | None]] = []
             held = 0
             for number, line in iter_lines(handle, self._limits.max_file_bytes):

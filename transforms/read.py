@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -113,6 +115,40 @@ def gunzip_limited(data: bytes, limit: int) -> bytes:
             raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
         data = inflater.unused_data
     return b"".join(out)
+
+
+class GunzipStream(io.RawIOBase):
+    """A read-only view of (multi-member) gzip data, inflated on the fly within a byte limit."""
+
+    def __init__(self, raw: Any, limit: int) -> None:
+        self._raw, self._limit, self._total = raw, limit, 0
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._inflater.eof:
+                rest = self._inflater.unused_data
+                if not rest and not (rest := self._raw.read(1 << 20)):
+                    return 0
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                rest = self._inflater.unconsumed_tail or self._raw.read(1 << 20)
+                if not rest:
+                    raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
+            try:
+                data = self._inflater.decompress(rest, len(buffer))
+            except zlib.error as err:
+                raise InputError(RejectReason.DECOMPRESS_ERROR, f"gzip: {err}") from err
+            if data:
+                self._total += len(data)
+                if self._total > self._limit:
+                    detail = f"decompressed stream exceeds {self._limit} bytes; rest not read"
+                    raise InputError(RejectReason.TOO_LARGE, detail)
+                buffer[: len(data)] = data
+                return len(data)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

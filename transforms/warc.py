@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,13 @@ from typing import Any
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from wirestory.schemas.models import RejectReason
-from wirestory.transforms.read import InputError, ReadLimits, decode_bytes, stream_limit
+from wirestory.transforms.read import (
+    GunzipStream,
+    InputError,
+    ReadLimits,
+    decode_bytes,
+    stream_limit,
+)
 from wirestory.transforms.records import RawDocument, RejectRecord
 
 _SCAN_BYTES = 1 << 20
@@ -178,7 +183,7 @@ def _inline(
     from warcio.archiveiterator import ArchiveIterator
 
     handle.seek(member)
-    records = ArchiveIterator(_Gunzipped(handle, budget), arc2warc=True)
+    records = ArchiveIterator(GunzipStream(handle, budget), arc2warc=True)
     uri = f"{path}#{member}"  # where a failure is reported: after the last record read
     try:
         for record in records:
@@ -201,39 +206,6 @@ def _inline(
     except Exception as err:  # warcio raises several types for damaged data
         detail = f"unreadable record: {type(err).__name__}: {err}"[:500]
         yield RejectRecord(uri, "read", RejectReason.MALFORMED_RECORD, detail)
-
-
-class _Gunzipped(io.RawIOBase):
-    """A read-only view of (multi-member) gzip data, inflated on the fly within a byte limit."""
-
-    def __init__(self, raw: Any, limit: int) -> None:
-        self._raw, self._limit, self._total = raw, limit, 0
-        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while True:
-            if self._inflater.eof:
-                rest = self._inflater.unused_data
-                if not rest and not (rest := self._raw.read(_SCAN_BYTES)):
-                    return 0
-                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            else:
-                rest = self._inflater.unconsumed_tail or self._raw.read(_SCAN_BYTES)
-                if not rest:
-                    raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
-            try:
-                data = self._inflater.decompress(rest, len(buffer))
-            except zlib.error as err:
-                raise InputError(RejectReason.DECOMPRESS_ERROR, f"gzip: {err}") from err
-            if data:
-                self._total += len(data)
-                if self._total > self._limit:
-                    raise InputError(RejectReason.TOO_LARGE, "stream budget exhausted")
-                buffer[: len(data)] = data
-                return len(data)
 
 
 def index_warc(
