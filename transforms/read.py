@@ -121,7 +121,7 @@ class GunzipStream(io.RawIOBase):
     """A read-only view of (multi-member) gzip data, inflated on the fly within a byte limit."""
 
     def __init__(self, raw: Any, limit: int) -> None:
-        self._raw, self._limit, self._total = raw, limit, 0
+        self._raw, self._limit, self._total, self._seen = raw, limit, 0, False
         self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
 
     def readable(self) -> bool:
@@ -136,8 +136,11 @@ class GunzipStream(io.RawIOBase):
                 self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             else:
                 rest = self._inflater.unconsumed_tail or self._raw.read(1 << 20)
+                if not rest and not self._seen:
+                    return 0  # a zero-byte file: empty, not damaged
                 if not rest:
                     raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
+                self._seen = True
             try:
                 data = self._inflater.decompress(rest, len(buffer))
             except zlib.error as err:
