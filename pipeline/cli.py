@@ -8,21 +8,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apache_beam.options.pipeline_options import PipelineOptions
-from wirestory.pipeline.options import WirestoryOptions
-from wirestory.pipeline.run import UsageError, run
+from wirestory.pipeline import flags
+from wirestory.pipeline.errors import UsageError
 
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wirestory", description=__doc__)
+    parser = flags.OneLineParser(prog="wirestory", description=__doc__)
+    parser.add_argument("--version", action="version", version=flags.version())
     commands = parser.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser(
-        "run", help="Extract and group articles into Parquet tables.", epilog=_EPILOG
+        "run",
+        help="Extract and group articles into Parquet tables.",
+        epilog=_EPILOG,
+        usage="wirestory run INPUT [INPUT ...] --output DIR [options]",
     )
-    run_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
-    WirestoryOptions._add_argparse_args(run_cmd)
+    run_cmd.add_argument(
+        "paths", nargs="*", metavar="INPUT", help="Required (or --input): file, directory or glob."
+    )
+    flags.add_wirestory_flags(run_cmd)
     _add_run_flags(run_cmd)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
     demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
@@ -32,9 +37,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=None, help="Local worker processes.")
     parser.add_argument(
-        "--runner", default="local", help="local (default), portable, dataflow, flink, spark."
+        "--workers", type=int, default=None, help="Local worker processes, >= 1 (default: 1)."
+    )
+    parser.add_argument(
+        "--runner",
+        default="local",
+        help="local, portable, dataflow, flink or spark (default: %(default)s).",
     )
     parser.add_argument("--quiet", action="store_true", help="Only print the summary.")
 
@@ -81,6 +90,9 @@ def _configure_logging(quiet: bool) -> None:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from wirestory.pipeline.run import run
+
     skip = ("command", "workers", "quiet", "directory", "seed", "paths")
     values = {k: v for k, v in vars(args).items() if k not in skip}
     values["inputs"] = [*getattr(args, "inputs", []), *getattr(args, "paths", [])]
@@ -109,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     args, beam_args = _parser().parse_known_args(argv)
     _configure_logging(args.quiet)
     try:
+        flags.validate({**flags.DEFAULTS, **vars(args)}, args.workers)
+        flags.check_known(beam_args)
         if args.command == "demo":
             _demo(args, beam_args)
         else:

@@ -33,14 +33,14 @@ def _looks_like_ours(directory: str, paths: list[str]) -> bool:
 def prepare_output(directory: str, overwrite: bool) -> None:
     """Refuses a non-empty directory unless overwrite, and then only a wirestory output."""
     existing = _children(directory)
+    if existing and not _looks_like_ours(directory.rstrip("/"), existing):
+        raise OutputError(
+            f"output directory {directory} holds files wirestory did not write; "
+            "give a new or empty --output directory (--overwrite never deletes them)"
+        )
     if existing and not overwrite:
         raise OutputError(f"output directory {directory} is not empty (use --overwrite to replace)")
     if existing:
-        if not _looks_like_ours(directory.rstrip("/"), existing):
-            raise OutputError(
-                f"output directory {directory} holds files wirestory did not write; "
-                "refusing to delete them even with --overwrite"
-            )
         # Manifest first: from here on the directory no longer looks complete.
         manifest = FileSystems.join(directory, MANIFEST)
         if FileSystems.exists(manifest):

@@ -1,4 +1,4 @@
-"""Beam-style entry point: python -m pipeline.run --input ... --output ... [Beam options]."""
+"""Beam-style entry point: python -m wirestory.pipeline.run --input ... --output ... [Beam options]."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from wirestory.pipeline import outcome, output
 from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.runners.profiles import extraction_processes, resolve_runner
 from wirestory.transforms.components import rounds_for
@@ -23,10 +24,6 @@ from wirestory.transforms.write import SUMMARY_FILE
 
 _LOG = logging.getLogger("wirestory")
 _PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")
-
-
-class UsageError(Exception):
-    """The run cannot start as asked (bad flags, missing inputs, unusable output)."""
 
 
 def package_versions(packages: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
@@ -75,11 +72,12 @@ def run(
     if options.get_all_options().get("template_location"):
         raise UsageError(
             "--template_location only writes a Dataflow template; "
-            "use python -m runners.dataflow_launch (no output checks, no publishing)"
+            "use python -m wirestory.runners.dataflow_launch (no output checks, no publishing)"
         )
     wirestory = options.view_as(WirestoryOptions)
     if not wirestory.output:
         raise UsageError("--output is required")
+    wirestory.check_ranges(workers)
     try:
         params = wirestory.minhash_params()
     except ValueError as err:
@@ -134,13 +132,11 @@ def run(
 
 
 def main() -> None:
-    """Console entry for `python -m pipeline.run`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    try:
-        manifest = run(sys.argv[1:])
-    except UsageError as err:
-        sys.exit(f"wirestory: {err}")
-    print(manifest["counts"])
+    """Console entry for `python -m wirestory.pipeline.run`: the same as `wirestory run`
+    (summary, one-line errors, exit codes)."""
+    from wirestory.pipeline.cli import main as cli_main
+
+    sys.exit(cli_main(["run", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Runs wirestory on Dataflow with the recommended options; also the Flex Template entry point.
 
-    python -m runners.dataflow_launch --project P --region R --bucket gs://B --image IMAGE \\
+    python -m wirestory.runners.dataflow_launch --project P --region R --bucket gs://B --image IMAGE \\
         --input 'gs://B/articles/**' --output gs://B/wirestory/out [wirestory or Beam options]
 
 Without --template_location the job runs to completion and the output is published with its
