@@ -1,4 +1,4 @@
-"""Beam-style entry point: python -m wirestory.pipeline.run --input ... --output ... [Beam options]."""
+"""Beam-style entry point: python -m wirestory.pipeline.run --input ... --output ... [options]."""
 
 from __future__ import annotations
 
