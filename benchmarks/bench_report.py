@@ -7,6 +7,7 @@ import platform
 from typing import Any
 
 from wirestory.pipeline.run import package_versions
+from wirestory.runners.profiles import available_cores
 
 _PACKAGES = ("apache-beam", "trafilatura", "datasketch", "numpy", "pyarrow")
 
@@ -25,7 +26,7 @@ def machine_info() -> dict[str, Any]:
         mem_kb = 0
     versions = package_versions(_PACKAGES)
     return {
-        "nproc": len(os.sched_getaffinity(0)),
+        "nproc": available_cores(),
         "memory_gib": round(mem_kb / 1024**2, 1),
         "cpu": model,
         "kernel": platform.release(),

@@ -9,7 +9,7 @@ from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
 from wirestory.transforms.containers import SKIPPED, ReadContainers
 from wirestory.transforms.extract import ExtractArticles
 from wirestory.transforms.extractors import ExtractionSettings
-from wirestory.transforms.read import CONTAINERS, REJECTS, MatchInputs, ReadDocuments
+from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, MatchInputs, ReadDocuments
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
 from wirestory.transforms.stories import AssignStories
@@ -65,6 +65,7 @@ class ArticlesFromFiles(beam.PTransform):
             "articles": articles,
             "rejects": rejects,
             "skipped": records[SKIPPED],
+            UNITS: (read[UNITS], records[UNITS]) | "AllUnits" >> beam.Flatten(),
         }
 
 
@@ -80,4 +81,5 @@ def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory
     }
     _ = tables | "WriteTables" >> WriteTables(directory)
     counted = {"inputs": inputs["files"], "skipped": inputs["skipped"], **tables}
+    counted[UNITS] = inputs[UNITS]
     _ = counted | "Summarise" >> SummariseRun(directory)

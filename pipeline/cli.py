@@ -8,37 +8,52 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apache_beam.options.pipeline_options import PipelineOptions
-from wirestory.pipeline.commands import print_ingest_summary, run_ingest, run_watch
-from wirestory.pipeline.dataset import DatasetBusy, DatasetError
-from wirestory.pipeline.options import WirestoryOptions
-from wirestory.pipeline.run import UsageError, run
+from wirestory.pipeline import flags
+from wirestory.pipeline.errors import UsageError
 
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wirestory", description=__doc__)
+    parser = flags.OneLineParser(prog="wirestory", description=__doc__)
+    parser.add_argument("--version", action="version", version=flags.version())
     commands = parser.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser(
-        "run", help="Extract and group articles into Parquet tables.", epilog=_EPILOG
+        "run",
+        help="Extract and group articles into Parquet tables.",
+        epilog=_EPILOG,
+        usage="wirestory run INPUT [INPUT ...] --output DIR [options]",
     )
-    run_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
-    WirestoryOptions._add_argparse_args(run_cmd)
+    run_cmd.add_argument(
+        "paths", nargs="*", metavar="INPUT", help="Required (or --input): file, directory or glob."
+    )
+    flags.add_wirestory_flags(run_cmd)
     _add_run_flags(run_cmd)
     ingest_cmd = commands.add_parser(
-        "ingest", help="Add new inputs to a dataset (one commit per batch).", epilog=_EPILOG
+        "ingest",
+        help="Add new inputs to a dataset (one commit per batch).",
+        epilog=_EPILOG,
+        usage="wirestory ingest INPUT [INPUT ...] --dataset DIR [options]",
     )
-    ingest_cmd.add_argument("paths", nargs="*", metavar="INPUT", help="File, directory or glob.")
-    WirestoryOptions._add_argparse_args(ingest_cmd)
+    ingest_cmd.add_argument(
+        "paths", nargs="*", metavar="INPUT", help="Required (or --input): file, directory or glob."
+    )
+    flags.add_wirestory_flags(ingest_cmd)
     _add_run_flags(ingest_cmd)
     watch_cmd = commands.add_parser(
-        "watch", help="Ingest new files of a folder continuously.", epilog=_EPILOG
+        "watch",
+        help="Ingest the new files of a folder continuously.",
+        epilog=_EPILOG,
+        usage="wirestory watch INPUT_DIR --dataset DIR --every SECONDS [options]",
     )
     watch_cmd.add_argument("paths", nargs="*", metavar="INPUT_DIR", help="Folder to watch.")
-    WirestoryOptions._add_argparse_args(watch_cmd)
+    flags.add_wirestory_flags(watch_cmd)
     watch_cmd.add_argument(
-        "--every", type=float, default=60.0, help="Seconds between looks for new files (60)."
+        "--every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="Seconds between looks for new files (default: %(default)s).",
     )
     _add_run_flags(watch_cmd)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
@@ -49,9 +64,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_run_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=None, help="Local worker processes.")
     parser.add_argument(
-        "--runner", default="local", help="local (default), portable, dataflow, flink, spark."
+        "--workers", type=int, default=None, help="Local worker processes, >= 1 (default: 1)."
+    )
+    parser.add_argument(
+        "--runner",
+        default="local",
+        help="local, portable, dataflow, flink or spark (default: %(default)s).",
     )
     parser.add_argument("--quiet", action="store_true", help="Only print the summary.")
 
@@ -98,16 +117,29 @@ def _configure_logging(quiet: bool) -> None:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
-    options = _options(args, beam_args, **overrides)
-    return run(options=options, workers=args.workers)
+    from wirestory.pipeline.run import run
+
+    return run(options=_options(args, beam_args, **overrides), workers=args.workers)
 
 
-def _options(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> PipelineOptions:
+def _options(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> Any:
+    from apache_beam.options.pipeline_options import PipelineOptions
+
     skip = ("command", "workers", "quiet", "directory", "seed", "paths", "every")
     values = {k: v for k, v in vars(args).items() if k not in skip}
     values["inputs"] = [*getattr(args, "inputs", []), *getattr(args, "paths", [])]
     values.update(overrides)
     return PipelineOptions(beam_args, **values)
+
+
+def _dataset_command(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from wirestory.pipeline.commands import print_ingest_summary, run_ingest, run_watch
+
+    options = _options(args, beam_args)
+    if args.command == "watch":
+        return run_watch(options, args.every, args.workers)
+    print_ingest_summary(run_ingest(options, args.workers))
+    return 0
 
 
 def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:
@@ -130,26 +162,30 @@ def main(argv: list[str] | None = None) -> int:
     args, beam_args = _parser().parse_known_args(argv)
     _configure_logging(args.quiet)
     try:
+        flags.validate({**flags.DEFAULTS, **vars(args)}, args.workers)
+        flags.check_known(beam_args)
         if args.command == "demo":
             _demo(args, beam_args)
-        elif args.command == "ingest":
-            summary = run_ingest(_options(args, beam_args), args.workers)
-            print_ingest_summary(summary)
-        elif args.command == "watch":
-            return run_watch(_options(args, beam_args), args.every, args.workers)
+        elif args.command in ("ingest", "watch"):
+            return _dataset_command(args, beam_args)
         else:
             manifest = _run(args, beam_args)
             print_summary(manifest, args.output)
-    except DatasetBusy as err:
-        print(f"wirestory: {err}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: a scheduler may retry later
-    except (UsageError, DatasetError) as err:
+    except UsageError as err:
         print(f"wirestory: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wirestory: interrupted; partial output removed", file=sys.stderr)
         return 130
     except Exception as err:  # the pipeline failed: one line for the user, details in the log
+        from wirestory.pipeline.dataset import DatasetBusy, DatasetError
+
+        if isinstance(err, DatasetBusy):
+            print(f"wirestory: {err}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: a scheduler may retry later
+        if isinstance(err, DatasetError):
+            print(f"wirestory: error: {err}", file=sys.stderr)
+            return 2
         logging.getLogger("wirestory").debug("pipeline failure", exc_info=True)
         print(f"wirestory: pipeline failed: {_one_line(err)}", file=sys.stderr)
         return 1

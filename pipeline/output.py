@@ -63,19 +63,18 @@ def prepare_output(directory: str, overwrite: bool) -> str:
     if _local(directory):
         directory = os.path.abspath(directory)
     existing = _children(directory)
+    foreign = foreign_files(directory) if existing else []
+    if foreign:
+        raise OutputError(
+            f"output directory {directory} holds files wirestory did not write "
+            f"(e.g. {foreign[0]}); give a new or empty --output directory "
+            "(--overwrite never deletes them)"
+        )
     if existing and not overwrite:
         raise OutputError(
             f"output directory {directory} is not empty: choose a new one, or add --overwrite "
             "to replace an earlier wirestory output (a dataset grows with `wirestory ingest`)"
         )
-    if existing:
-        foreign = foreign_files(directory)
-        if foreign:
-            raise OutputError(
-                f"output directory {directory} holds files wirestory did not write "
-                f"(e.g. {foreign[0]}); --overwrite never deletes them: move them or choose "
-                "another output directory"
-            )
     return _sibling(directory, "new")
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-from wirestory.pipeline import output
+from wirestory.pipeline import outcome, output
+from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.ingest import ingest
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.runners.profiles import extraction_processes, resolve_runner
@@ -21,10 +22,6 @@ from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_inp
 
 _LOG = logging.getLogger("wirestory")
 _PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")
-
-
-class UsageError(Exception):
-    """The run cannot start as asked (bad flags, missing inputs, unusable output)."""
 
 
 def package_versions(packages: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
@@ -107,6 +104,7 @@ def run(
     wirestory.batch_size = max(wirestory.batch_size, max_docs)  # one batch: a one-shot run
     try:
         summary = ingest(options, lambda: runner)
+        outcome.check_extraction(summary)
         manifest = {
             "inputs": wirestory.inputs,
             "counts": {
@@ -115,6 +113,7 @@ def run(
                 "stories": summary["tables"]["stories"],
                 "rejects": summary["tables"]["rejects"],
             },
+            "documents": outcome.documents(summary),
             "duplicate_articles": summary["tables"]["articles"] - summary["tables"]["stories"],
             "rejects_by_reason": summary["rejects_by_reason"],
             "skipped_records": summary["skipped_records"],
@@ -140,13 +139,11 @@ def run(
 
 
 def main() -> None:
-    """Console entry for `python -m pipeline.run`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    try:
-        manifest = run(sys.argv[1:])
-    except UsageError as err:
-        sys.exit(f"wirestory: {err}")
-    print(manifest["counts"])
+    """Console entry for `python -m wirestory.pipeline.run`: the same as `wirestory run`
+    (summary, one-line errors, exit codes)."""
+    from wirestory.pipeline.cli import main as cli_main
+
+    sys.exit(cli_main(["run", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import (
     GoogleCloudOptions,
     PipelineOptions,
@@ -18,8 +20,8 @@ from apache_beam.options.pipeline_options import (
 from apache_beam.runners.runner import PipelineResult
 from wirestory.pipeline import output
 from wirestory.pipeline.assembly import build_pipeline
+from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.pipeline.run import UsageError
 from wirestory.runners.profiles import resolve_runner
 
 _LOG = logging.getLogger("wirestory")
@@ -73,6 +75,24 @@ def profile_args(
     return [f"--{name}={value}" for name, value in values.items()]
 
 
+def prepare_locations(options: PipelineOptions) -> None:
+    """Creates local --temp_location and --staging_location folders, or fails at once.
+
+    Beam retries a failed upload to a missing local staging folder for about 10 minutes before
+    it reports FileNotFoundError; cloud locations (gs://) need no folder.
+    """
+    cloud = options.view_as(GoogleCloudOptions)
+    for flag in ("temp_location", "staging_location"):
+        location = getattr(cloud, flag)
+        if not location or FileSystems.get_scheme(location) not in (None, "file"):
+            continue
+        folder = location.removeprefix("file://")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as err:
+            raise UsageError(f"--{flag} {location} cannot be created: {err.strerror}") from err
+
+
 def submit_graph(options: PipelineOptions) -> PipelineResult:
     """Builds the wirestory graph and submits it without waiting; returns the runner's result.
 
@@ -89,6 +109,8 @@ def submit_graph(options: PipelineOptions) -> PipelineResult:
         wirestory.minhash_params()
     except ValueError as err:
         raise UsageError(str(err)) from err
+    wirestory.check_ranges()
+    prepare_locations(options)
     standard = options.view_as(StandardOptions)
     standard.runner = standard.runner or "DataflowRunner"
     runner = resolve_runner(options)

@@ -1,7 +1,7 @@
 """Runs wirestory on Dataflow with the recommended options; also the Flex Template entry point.
 
-    python -m runners.dataflow_launch --project P --region R --bucket gs://B --image IMAGE \\
-        --input 'gs://B/articles/**' --output gs://B/wirestory/out [wirestory or Beam options]
+    python -m wirestory.runners.dataflow_launch --project P --region R --bucket gs://B \\
+        --image IMAGE --input 'gs://B/articles/**' --output gs://B/wirestory/out [options]
 
 Without --template_location the job runs to completion and the output is published with its
 manifest.json, as `wirestory run` does. With --template_location, or when started by a Flex
@@ -18,9 +18,11 @@ from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
 from wirestory.pipeline.cli import print_summary
+from wirestory.pipeline.errors import UsageError
+from wirestory.pipeline.flags import check_known
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.pipeline.run import UsageError, run
-from wirestory.runners.dataflow import PROFILE, profile_args, submit_graph
+from wirestory.pipeline.run import run
+from wirestory.runners.dataflow import PROFILE, prepare_locations, profile_args, submit_graph
 
 # Set in the image by runners/Dockerfile; the Flex Template launcher runs this file there.
 FLEX_ENV = "FLEX_TEMPLATE_PYTHON_PY_FILE"
@@ -63,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Launches; returns the exit code (0 done or submitted, 2 usage error)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        options = PipelineOptions(dataflow_argv(sys.argv[1:] if argv is None else argv))
+        beam_argv = dataflow_argv(sys.argv[1:] if argv is None else argv)
+        check_known(beam_argv)
+        options = PipelineOptions(beam_argv)
+        prepare_locations(options)
         if options.view_as(GoogleCloudOptions).template_location or os.environ.get(FLEX_ENV):
             submit_graph(options)
             return 0

@@ -66,4 +66,13 @@ def extraction_processes(runner: PipelineRunner | str, options: PipelineOptions)
     if not isinstance(runner, FnApiRunner):
         return 1
     workers = options.view_as(DirectOptions).direct_num_workers or 1
-    return max(1, len(os.sched_getaffinity(0)) // workers)
+    return max(1, available_cores() // workers)
+
+
+def available_cores() -> int:
+    """Cores this process may run on: its CPU affinity where the OS has one (Linux), else the
+    machine's count (macOS and Windows have no os.sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    count = getattr(os, "process_cpu_count", os.cpu_count)  # process_cpu_count: Python 3.13
+    return count() or 1

@@ -84,3 +84,46 @@ def write_jsonl(path: Path, broken_line: int | None = 3) -> int:
     data = ("\n".join(lines) + "\n").encode()
     path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
     return len(lines)
+
+
+def write_arc(path: Path, titles: list[str]) -> None:
+    """Writes an ARC (version 1) file of HTML responses, gzipped per record for .arc.gz."""
+    body = b"1 0 Tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [b"filedesc://crawl.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(body) + body]
+    for i, title in enumerate(titles):
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        payload = http + article_html(title).encode()
+        head = b"https://arc.example/%d 1.2.3.4 20240101000000 text/html %d\n" % (i, len(payload))
+        records.append(head + payload)
+    members = [record + b"\n" for record in records]
+    if path.suffix == ".gz":
+        members = [gzip.compress(member, mtime=0) for member in members]
+    path.write_bytes(b"".join(members))
+
+
+def write_odd_warc(path: Path) -> None:
+    """A WARC with an HTML resource record, a PDF resource record and a record with no type."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=path.suffix == ".gz")
+    for url, body, ctype in (
+        ("file:///page.html", article_html("Resource page").encode(), "text/html"),
+        ("file:///doc.pdf", b"%PDF-1.4", "application/pdf"),
+    ):
+        writer.write_record(
+            writer.create_warc_record(
+                url, "resource", payload=io.BytesIO(body), warc_content_type=ctype
+            )
+        )
+    untyped = writer.create_warc_record("urn:x", "metadata", payload=io.BytesIO(b"a: b\r\n"))
+    untyped.rec_headers.remove_header("WARC-Type")
+    writer.write_record(untyped)
+    path.write_bytes(buffer.getvalue())
+
+
+def bomb_record() -> bytes:
+    """One gzipped WARC response record whose 5 MB body of spaces compresses to ~5 KB."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    body = b"<p>" + b" " * 5_000_000
+    writer.write_record(_response(writer, "https://news.example/bomb", body, "200 OK", "text/html"))
+    return buffer.getvalue()

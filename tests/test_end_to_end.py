@@ -219,6 +219,9 @@ def test_beam_style_entry_point(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    # The same summary as `wirestory run`, not a raw dict.
+    assert result.stdout.startswith("wirestory: done in ") and "{" not in result.stdout
+    assert "  articles                   5" in result.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["articles"] == 5
     assert manifest["parameters"]["minhash"]["threshold"] == 0.6

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from wirestory.transforms.isolation import (
@@ -11,6 +13,7 @@ from wirestory.transforms.isolation import (
     IsolatedPool,
     RemoteError,
     WorkerCrashed,
+    kill_children,
 )
 
 
@@ -71,3 +74,36 @@ def test_pool_keeps_calls_in_flight_and_limits_each_call() -> None:
         assert sorted((key, error) for key, _, error in after) == [("d", None), ("e", None)]
     finally:
         pool.close()
+
+
+def test_a_wirestory_folder_in_the_working_directory_cannot_hijack_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "wirestory" / "transforms"
+    fake.mkdir(parents=True)
+    (tmp_path / "wirestory" / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    (fake / "isolation.py").write_text("raise SystemExit('hijacked')\n")
+    (fake / "extractors.py").write_text("def count_words(text):\n    return -1\n")
+    monkeypatch.chdir(tmp_path)
+    count = IsolatedFunction("wirestory.transforms.extractors:count_words", timeout_s=60)
+    try:
+        assert count.call("three real words") == 3
+    finally:
+        count.close()
+
+
+def test_children_ignore_ctrl_c_die_with_their_parent_and_are_killed_on_request() -> None:
+    sleep = IsolatedFunction("time:sleep", timeout_s=60)
+    try:
+        sleep.call(0)
+        process = sleep._process
+        assert process is not None
+        process.send_signal(signal.SIGINT)  # the terminal's Ctrl-C reaches the whole group
+        time.sleep(0.5)
+        assert process.poll() is None
+        sleep.submit(30)
+        assert kill_children() == 1
+        assert process.wait(timeout=5) != 0
+    finally:
+        sleep.close()

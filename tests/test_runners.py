@@ -24,6 +24,7 @@ from packaging.utils import canonicalize_name
 from wirestory.pipeline import cli
 from wirestory.pipeline.assembly import build_pipeline
 from wirestory.pipeline.demo import generate_demo_corpus
+from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.runners import dataflow, dataflow_launch, profiles
 
@@ -218,9 +219,8 @@ def dataflow_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     """A Dataflow template written offline through the launcher: job JSON and staged files."""
     _needs_dataflow_client()
     root = tmp_path_factory.mktemp("dataflow")
-    staging, temp, template = root / "staging", root / "temp", root / "job.json"
-    staging.mkdir()
-    temp.mkdir()
+    # As the README has it on a fresh machine: the temp and staging folders do not exist yet.
+    staging, temp, template = root / "df" / "staging", root / "df" / "tmp", root / "job.json"
     argv = [
         "--runner=DataflowRunner",
         "--project=wirestory-test",
@@ -381,3 +381,31 @@ def test_flex_template_parameters_are_wirestory_flags() -> None:
             assert value["output"] == sample
         else:
             assert float(value[name]) == float(sample) and not isinstance(value[name], str)
+
+
+def test_local_temp_and_staging_folders_are_created_or_fail_at_once(tmp_path: Path) -> None:
+    temp, staging = tmp_path / "df" / "tmp", tmp_path / "df" / "staging"
+    options = PipelineOptions([f"--temp_location={temp}", f"--staging_location={staging}"])
+    dataflow.prepare_locations(options)
+    assert temp.is_dir() and staging.is_dir()
+    (tmp_path / "file").write_text("not a folder")
+    blocked = PipelineOptions([f"--staging_location={tmp_path / 'file' / 'staging'}"])
+    with pytest.raises(UsageError, match=r"--staging_location .* cannot be created"):
+        dataflow.prepare_locations(blocked)
+    dataflow.prepare_locations(PipelineOptions(["--temp_location=gs://bucket/tmp"]))  # no-op
+
+
+def test_extraction_processes_without_sched_getaffinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # as on macOS
+    assert profiles.available_cores() == (os.cpu_count() or 1)
+    assert profiles.extraction_processes(FnApiRunner(), PipelineOptions([])) >= 1
+
+
+def test_dockerfile_pins_the_flex_launcher_image() -> None:
+    dockerfile = (RUNNERS / "Dockerfile").read_text()
+    assert ":latest" not in dockerfile
+    launcher = re.search(r"^ARG FLEX_LAUNCHER_IMAGE=(\S+)$", dockerfile, re.MULTILINE)
+    assert launcher, "the launcher image is an ARG"
+    assert re.search(
+        r"(:flex_templates_base_image_release_\d{8}_RC\d+|@sha256:[0-9a-f]{64})$", launcher.group(1)
+    )

@@ -8,23 +8,32 @@ so that extracting a 5 GB crawl is not one worker's job.
 from __future__ import annotations
 
 import datetime
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
 from wirestory.schemas.models import RejectReason
-from wirestory.transforms.read import REJECTS, InputError, ReadLimits, decode_bytes, document_kind
+from wirestory.transforms.read import (
+    REJECTS,
+    UNITS,
+    GunzipStream,
+    InputError,
+    ReadLimits,
+    document_kind,
+    stream_limit,
+)
 from wirestory.transforms.records import RawDocument, RejectRecord
+from wirestory.transforms.warc import WarcPointer, index_warc, read_warc_record
+
+__all__ = ["SKIPPED", "JsonFields", "ReadContainers", "WarcPointer", "index_warc", "iter_lines"]
+__all__ += ["read_warc_record"]
 
 SKIPPED = "skipped"
 _SCAN_BYTES = 1 << 20
-_GZIP_MAGIC = b"\x1f\x8b\x08"
-_WARC_MAGIC = b"WARC/1."
 _LINES_PER_CHUNK = 500
 _CHUNK_BYTES = 16 << 20
 
@@ -39,125 +48,6 @@ class JsonFields:
     title: str = "title"
     published: str = "published"
     id: str = "id"
-
-
-@dataclass(frozen=True)
-class WarcPointer:
-    """Where one WARC response record sits in its file."""
-
-    path: str
-    offset: int
-    length: int
-
-
-def _http_charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
-
-
-def _skip_reason(record: Any) -> str | None:
-    """Why a WARC record is not a document: not a response, not HTTP 200, or not HTML."""
-    if record.rec_type != "response":
-        return f"warc_{record.rec_type}"
-    if record.http_headers is None:
-        return "warc_not_http"
-    if record.http_headers.get_statuscode() != "200":
-        return "warc_non_200"
-    content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-    if "html" not in content_type:
-        return "warc_non_html"
-    return None
-
-
-def _next_record_start(handle: Any, start: int, gzipped: bool) -> int | None:
-    """Offset of the next gzip member (or WARC header line) at or after start, if any."""
-    magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
-    position, tail = start, b""
-    while True:
-        handle.seek(position)
-        chunk = handle.read(_SCAN_BYTES)
-        if not chunk:
-            return None
-        found = (tail + chunk).find(magic)
-        if found >= 0:
-            return position - len(tail) + found
-        tail = chunk[-(len(magic) - 1) :]
-        position += len(chunk)
-
-
-def index_warc(path: str) -> Iterator[WarcPointer | RejectRecord | tuple[str, str]]:
-    """Scans a WARC file: pointers to response records, skip reasons, and one reject per bad
-    stretch, after which scanning resumes at the next record boundary."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    gzipped = path.lower().endswith(".gz")
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        position, failing = 0, False
-        while True:
-            handle.seek(position)
-            records = ArchiveIterator(handle)
-            # warcio reports offsets from the handle's tell(), so they are absolute already.
-            bad = position
-            try:
-                for record in records:
-                    reason = _skip_reason(record)
-                    offset = records.get_record_offset()
-                    bad = offset + records.get_record_length()
-                    failing = False
-                    if reason:
-                        yield SKIPPED, reason
-                    else:
-                        yield WarcPointer(path, offset, records.get_record_length())
-                return
-            except Exception as err:  # warcio raises several types for damaged data
-                if not failing:
-                    detail = f"unreadable WARC record: {type(err).__name__}: {err}"[:500]
-                    yield RejectRecord(
-                        f"{path}#{bad}", "read", RejectReason.MALFORMED_RECORD, detail
-                    )
-                failing = True
-                resume = _next_record_start(handle, bad + 1, gzipped)
-                if resume is None:
-                    return
-                position = resume
-
-
-def read_warc_record(pointer: WarcPointer, limits: ReadLimits) -> RawDocument:
-    """Reads and decodes one WARC response record found by index_warc."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    if pointer.length > limits.max_decompressed_bytes:
-        raise InputError(RejectReason.TOO_LARGE, f"record of {pointer.length} bytes")
-    with FileSystems.open(pointer.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.seek(pointer.offset)
-        data = handle.read(pointer.length)
-    try:
-        record = next(iter(ArchiveIterator(io.BytesIO(data))))
-        payload = record.content_stream().read(limits.max_decompressed_bytes + 1)
-    except Exception as err:  # warcio raises several types for damaged data
-        raise InputError(RejectReason.MALFORMED_RECORD, f"{type(err).__name__}: {err}") from err
-    if len(payload) > limits.max_file_bytes:
-        raise InputError(RejectReason.TOO_LARGE, "record payload exceeds the byte limit")
-    if not payload.strip():
-        raise InputError(RejectReason.EMPTY, "empty response body")
-    charset = _http_charset(record.http_headers.get_header("Content-Type") or "")
-    date = record.rec_headers.get_header("WARC-Date")
-    fetched = None
-    if date:
-        try:
-            fetched = datetime.datetime.fromisoformat(date.replace("Z", "+00:00"))
-        except ValueError:
-            fetched = None
-    return RawDocument(
-        source_uri=f"{pointer.path}#{pointer.offset}",
-        kind="html",
-        content=decode_bytes(payload, "html", charset),
-        url=record.rec_headers.get_header("WARC-Target-URI"),
-        fetched=fetched,
-    )
 
 
 def iter_lines(handle: Any, max_line: int) -> Iterator[tuple[int, bytes | None]]:
@@ -198,8 +88,9 @@ def parse_json_line(
         return None
     try:
         item = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(RejectReason.MALFORMED_RECORD, f"invalid JSON: {err}") from err
+    except (ValueError, RecursionError) as err:  # RecursionError: deeply nested arrays
+        detail = f"invalid JSON: {type(err).__name__}: {err}"[:500]
+        raise InputError(RejectReason.MALFORMED_RECORD, detail) from err
     if not isinstance(item, dict):
         raise InputError(RejectReason.MALFORMED_RECORD, "a record must be a JSON object")
     html, text = item.get(fields.html), item.get(fields.text)
@@ -221,40 +112,67 @@ def parse_json_line(
 
 
 class ScanContainerFn(beam.DoFn):
-    """Turns a container file into WARC pointers or chunks of JSON lines, plus rejects."""
+    """Turns a container file into WARC pointers or chunks of JSON lines, plus rejects and skip
+    reasons, and counts its input units (records, rejects, skips) on 'units'. A container with
+    none is one `empty` reject, so no input vanishes."""
 
     def __init__(self, limits: ReadLimits) -> None:
         self._limits = limits
 
-    def process(self, path: str) -> Iterator[Any]:
+    def process(self, metadata: FileMetadata | str) -> Iterator[Any]:
+        if isinstance(metadata, str):  # a bare path: look up its size
+            metadata = FileSystems.match([metadata])[0].metadata_list[0]
+        path, units = metadata.path, 0
+        for kind, item in self._scan(metadata):
+            units += len(item[1]) if kind == "lines" else 1
+            if kind in (REJECTS, SKIPPED):
+                yield beam.pvalue.TaggedOutput(kind, item)
+            else:
+                yield item
+        if not units:
+            units = 1
+            empty = RejectRecord(path, "read", RejectReason.EMPTY, "the container holds no record")
+            yield beam.pvalue.TaggedOutput(REJECTS, empty)
+        yield beam.pvalue.TaggedOutput(UNITS, units)
+
+    def _scan(self, metadata: FileMetadata) -> Iterator[tuple[str, Any]]:
+        path = metadata.path
         kind, gzipped = document_kind(path)
         try:
             if kind == "warc":
-                for item in index_warc(path):
+                for item in index_warc(path, self._limits, metadata.size_in_bytes):
                     if isinstance(item, RejectRecord):
-                        yield beam.pvalue.TaggedOutput(REJECTS, item)
+                        yield REJECTS, item
                     elif isinstance(item, tuple):
-                        yield beam.pvalue.TaggedOutput(SKIPPED, item[1])
+                        yield SKIPPED, item[1]
                     else:
-                        yield item
+                        yield "record", item
                 return
-            compression = CompressionTypes.GZIP if gzipped else CompressionTypes.UNCOMPRESSED
-            with FileSystems.open(path, compression_type=compression) as handle:
-                chunk: list[tuple[int, bytes | None]] = []
-                size = 0
-                for number, line in iter_lines(handle, self._limits.max_file_bytes):
-                    chunk.append((number, line))
-                    size += len(line or b"")
-                    # Bounded by lines and bytes, so one shuffled element stays small.
-                    if len(chunk) >= _LINES_PER_CHUNK or size >= _CHUNK_BYTES:
-                        yield path, chunk
-                        chunk, size = [], 0
-                if chunk:
-                    yield path, chunk
-        except (OSError, EOFError, ValueError) as err:  # a damaged gzip stream mid-file
-            detail = f"container stopped being readable: {type(err).__name__}: {err}"
+            yield from self._json_lines(path, gzipped, metadata.size_in_bytes)
+        except InputError as err:
+            yield REJECTS, RejectRecord(path, "read", err.reason, str(err))
+        except Exception as err:  # a damaged gzip stream mid-file, a vanished file, ...
+            detail = f"container stopped being readable: {type(err).__name__}: {err}"[:500]
             reason = RejectReason.DECOMPRESS_ERROR if gzipped else RejectReason.UNREADABLE
-            yield beam.pvalue.TaggedOutput(REJECTS, RejectRecord(path, "read", reason, detail))
+            yield REJECTS, RejectRecord(path, "read", reason, detail)
+
+    def _json_lines(self, path: str, gzipped: bool, size: int) -> Iterator[tuple[str, Any]]:
+        # Our own inflater: Beam's GZIP stream ends quietly where a truncated file ends.
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            handle = GunzipStream(raw, stream_limit(self._limits, size)) if gzipped else raw
+            chunk: list[tuple[int, bytes | None]] = []
+            held = 0
+            for number, line in iter_lines(handle, self._limits.max_file_bytes):
+                if line is not None and not line.strip():
+                    continue  # a blank line is no record
+                chunk.append((number, line))
+                held += len(line or b"")
+                # Bounded by lines and bytes, so one shuffled element stays small.
+                if len(chunk) >= _LINES_PER_CHUNK or held >= _CHUNK_BYTES:
+                    yield "lines", (path, chunk)
+                    chunk, held = [], 0
+            if chunk:
+                yield "lines", (path, chunk)
 
 
 class ReadRecordFn(beam.DoFn):
@@ -265,6 +183,9 @@ class ReadRecordFn(beam.DoFn):
         self._fields = fields
 
     def process(self, item: Any) -> Iterator[Any]:
+        if isinstance(item, RawDocument):  # read in the scan (a non-chunked gzip WARC)
+            yield item
+            return
         if isinstance(item, WarcPointer):
             yield from self._one(f"{item.path}#{item.offset}", read_warc_record, item, self._limits)
             return
@@ -283,12 +204,18 @@ class ReadRecordFn(beam.DoFn):
         except InputError as err:
             yield beam.pvalue.TaggedOutput(REJECTS, RejectRecord(uri, "read", err.reason, str(err)))
             return
+        except Exception as err:  # whatever a damaged record raises, it is one reject
+            detail = f"{type(err).__name__}: {err}"[:500]
+            reject = RejectRecord(uri, "read", RejectReason.MALFORMED_RECORD, detail)
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+            return
         if document is not None:
             yield document
 
 
 class ReadContainers(beam.PTransform):
-    """Container paths -> RawDocument (main), RejectRecord ('rejects'), skip reasons ('skipped')."""
+    """Container file metadata -> RawDocument (main), RejectRecord ('rejects'), skip reasons
+    ('skipped') and input units per container ('units')."""
 
     def __init__(self, limits: ReadLimits, fields: JsonFields) -> None:
         super().__init__()
@@ -297,7 +224,7 @@ class ReadContainers(beam.PTransform):
 
     def expand(self, paths: beam.PCollection) -> dict[str, beam.PCollection]:
         scanned = paths | "Scan" >> beam.ParDo(ScanContainerFn(self._limits)).with_outputs(
-            REJECTS, SKIPPED, main="parts"
+            REJECTS, SKIPPED, UNITS, main="parts"
         )
         records = (
             scanned.parts
@@ -309,4 +236,9 @@ class ReadContainers(beam.PTransform):
             )
         )
         rejects = (scanned[REJECTS], records[REJECTS]) | "ContainerRejects" >> beam.Flatten()
-        return {"docs": records.docs, REJECTS: rejects, SKIPPED: scanned[SKIPPED]}
+        return {
+            "docs": records.docs,
+            REJECTS: rejects,
+            SKIPPED: scanned[SKIPPED],
+            UNITS: scanned[UNITS],
+        }

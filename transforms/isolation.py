@@ -12,13 +12,24 @@ import importlib
 import os
 import pickle
 import select
+import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from typing import Any
 
 _HEADER = struct.Struct(">Q")
+# The child's bootstrap. `python -m` (and -c) put the working directory first on sys.path, so
+# a folder there named like one of our packages would be imported instead: drop it first.
+_BOOTSTRAP = (
+    "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+    "from wirestory.transforms.isolation import _serve; _serve(sys.argv[1], int(sys.argv[2]))"
+)
+# Every live child, so that an interrupted run can stop them all at once (kill_children).
+_CHILDREN: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
 
 
 class CallTimeout(Exception):
@@ -66,9 +77,10 @@ class IsolatedFunction:
         self.deadline = 0.0
 
     def _start(self) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "wirestory.transforms.isolation", self._target]
-        command.append(str(self._memory_bytes or 0))
-        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        command = [sys.executable, "-c", _BOOTSTRAP, self._target, str(self._memory_bytes or 0)]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        _CHILDREN.add(process)
+        return process
 
     def call(self, *args: Any) -> Any:
         """Returns the function's result, or raises CallTimeout, WorkerCrashed or RemoteError."""
@@ -187,8 +199,28 @@ class IsolatedPool:
         self._busy.clear()
 
 
+def kill_children() -> int:
+    """Kills every extractor child of this process at once; returns how many were alive."""
+    killed = 0
+    for process in list(_CHILDREN):
+        if process.poll() is None:
+            process.kill()
+            killed += 1
+    return killed
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Ends the child as soon as its parent is gone (killed, or exited without closing)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
 def _serve(target: str, memory_bytes: int) -> None:
     """Child loop: read argument tuples from stdin, write (status, value) frames to stdout."""
+    # Ctrl-C reaches the whole foreground process group: the parent decides, the child obeys.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     if memory_bytes:
         import resource
 
@@ -211,7 +243,3 @@ def _serve(target: str, memory_bytes: int) -> None:
         except Exception as err:  # reported to the parent as a reject, never swallowed
             reply = ("error", f"{type(err).__name__}: {err}"[:1000])
         _write_frame(stdout, reply)
-
-
-if __name__ == "__main__":
-    _serve(sys.argv[1], int(sys.argv[2]))

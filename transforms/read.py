@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -27,11 +29,17 @@ _KINDS = {
     ".xhtml": "html",
     ".txt": "text",
     ".warc": "warc",
+    ".arc": "warc",  # warcio reads ARC, the format of older crawls, as WARC
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
 CONTAINER_KINDS = ("warc", "jsonl")
 CONTAINERS = "containers"
+# One element per input unit (a page file, or a container's record): the manifest's inputs.
+UNITS = "units"
+# A gzipped container's inflated stream may reach this multiple of its compressed size (or
+# --max-decompressed-bytes, when larger): text compresses 3-10x, a gzip bomb 1000x.
+CONTAINER_RATIO = 20
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -84,6 +92,11 @@ def document_kind(path: str) -> tuple[str | None, bool]:
     return None, gzipped
 
 
+def stream_limit(limits: ReadLimits, compressed_size: int) -> int:
+    """Bytes a gzipped container's whole stream may inflate to (see CONTAINER_RATIO)."""
+    return max(limits.max_decompressed_bytes, CONTAINER_RATIO * compressed_size)
+
+
 def gunzip_limited(data: bytes, limit: int) -> bytes:
     """Decompresses (multi-member) gzip, refusing output beyond limit bytes."""
     out: list[bytes] = []
@@ -102,6 +115,43 @@ def gunzip_limited(data: bytes, limit: int) -> bytes:
             raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
         data = inflater.unused_data
     return b"".join(out)
+
+
+class GunzipStream(io.RawIOBase):
+    """A read-only view of (multi-member) gzip data, inflated on the fly within a byte limit."""
+
+    def __init__(self, raw: Any, limit: int) -> None:
+        self._raw, self._limit, self._total, self._seen = raw, limit, 0, False
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._inflater.eof:
+                rest = self._inflater.unused_data
+                if not rest and not (rest := self._raw.read(1 << 20)):
+                    return 0
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                rest = self._inflater.unconsumed_tail or self._raw.read(1 << 20)
+                if not rest and not self._seen:
+                    return 0  # a zero-byte file: empty, not damaged
+                if not rest:
+                    raise InputError(RejectReason.DECOMPRESS_ERROR, "gzip stream is truncated")
+                self._seen = True
+            try:
+                data = self._inflater.decompress(rest, len(buffer))
+            except zlib.error as err:
+                raise InputError(RejectReason.DECOMPRESS_ERROR, f"gzip: {err}") from err
+            if data:
+                self._total += len(data)
+                if self._total > self._limit:
+                    detail = f"decompressed stream exceeds {self._limit} bytes; rest not read"
+                    raise InputError(RejectReason.TOO_LARGE, detail)
+                buffer[: len(data)] = data
+                return len(data)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -153,14 +203,15 @@ class ReadDocumentFn(beam.DoFn):
     def process(self, metadata: FileMetadata) -> Iterator[RawDocument | beam.pvalue.TaggedOutput]:
         path = metadata.path
         if document_kind(path)[0] in CONTAINER_KINDS:
-            yield beam.pvalue.TaggedOutput(CONTAINERS, path)
+            yield beam.pvalue.TaggedOutput(CONTAINERS, metadata)
             return
+        yield beam.pvalue.TaggedOutput(UNITS, 1)
         try:
             yield self._read(metadata)
         except InputError as err:
             reject = RejectRecord(path, "read", err.reason, str(err))
             yield beam.pvalue.TaggedOutput(REJECTS, reject)
-        except (OSError, ValueError) as err:  # filesystem errors surface as either
+        except Exception as err:  # filesystem errors surface as OSError, ValueError, ...
             reject = RejectRecord(
                 path, "read", RejectReason.UNREADABLE, f"{type(err).__name__}: {err}"
             )
@@ -214,8 +265,8 @@ def _first_metadata(items: Iterable[FileMetadata]) -> FileMetadata | None:
 
 @beam.typehints.with_input_types(FileMetadata)
 class ReadDocuments(beam.PTransform):
-    """Reads one-document files: RawDocument (main), RejectRecord ('rejects'), and the paths of
-    container files ('containers') for ReadContainers."""
+    """Reads one-document files: RawDocument (main), RejectRecord ('rejects'), a 1 per page file
+    ('units') and the metadata of container files ('containers') for ReadContainers."""
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__()
@@ -228,6 +279,6 @@ class ReadDocuments(beam.PTransform):
             | "SpreadFiles" >> beam.Reshuffle()
             | "Read"
             >> beam.ParDo(ReadDocumentFn(self._limits)).with_outputs(
-                REJECTS, CONTAINERS, main="docs"
+                REJECTS, CONTAINERS, UNITS, main="docs"
             )
         )

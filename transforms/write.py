@@ -81,8 +81,8 @@ class WriteTables(beam.PTransform):
 
 
 class SummariseRun(beam.PTransform):
-    """Counts inputs, rows, rejects per reason, skipped container records and the largest
-    stories into summary.json."""
+    """Counts inputs, rows, rejects per reason, skipped container records, input units and the
+    largest stories into summary.json."""
 
     def __init__(self, directory: str) -> None:
         super().__init__()
@@ -105,13 +105,19 @@ class SummariseRun(beam.PTransform):
                 ("skipped_records", collections["skipped"]),
             )
         ]
+        # Input units (page files and container records): the manifest's `documents` check.
+        units = (
+            collections["units"]
+            | "SumUnits" >> beam.CombineGlobally(sum)
+            | "Entry_units" >> beam.Map(lambda n: ("units", n))
+        )
         largest = (
             collections["stories"]
             | "Largest" >> beam.combiners.Top.Of(_LARGEST, key=_largest_key)
             | "LargestEntry" >> beam.Map(_largest_entry)
         )
         return (
-            [*counts, *by_reason, largest]
+            [*counts, *by_reason, units, largest]
             | "SummaryEntries" >> beam.Flatten()
             | "Summary" >> beam.combiners.ToDict()
             | "WriteSummary"
