@@ -28,7 +28,7 @@ from wirestory.transforms.incremental import (
     JoinExistingStories,
     document_date,
 )
-from wirestory.transforms.read import CONTAINERS, REJECTS, MatchInputs, ReadDocuments
+from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, MatchInputs, ReadDocuments
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
 from wirestory.transforms.stories import AssignStories
@@ -166,6 +166,7 @@ def build_batch_pipeline(
     )
     entries = [
         _counted(matched, "files"),
+        _counted((read[UNITS], records[UNITS]) | "AllUnits" >> beam.Flatten(), "units"),
         _counted(rows, "articles"),
         _counted(rejects, "rejects"),
         _counted(joined[STORIES], "new_stories"),

@@ -20,6 +20,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
+from wirestory.pipeline import outcome
 from wirestory.pipeline.batch import BATCH_SUMMARY, BatchContext, build_batch_pipeline
 from wirestory.pipeline.dataset import META, Dataset, DatasetConfig, DatasetError
 from wirestory.pipeline.options import WirestoryOptions
@@ -174,6 +175,7 @@ def run_batch(
     manifest = {
         "batch": batch,
         "files": summary.get("files", 0),
+        "units": summary.get("units", 0),
         "articles": summary.get("articles", 0),
         "rejects": summary.get("rejects", 0),
         "new_stories": summary.get("new_stories", 0),
@@ -183,6 +185,7 @@ def run_batch(
         "skipped_records": summary.get("skipped_records", {}),
         "pipeline_seconds": round(time.monotonic() - started, 3),
     }
+    outcome.check_extraction(summary)  # a broken install commits nothing
     if not summary.get("written"):
         _delete(staging)
         return {**manifest, "batch": None}
@@ -249,6 +252,7 @@ def summarise(
         "dataset": dataset.root,
         "inputs": len(files),
         "batches": [b["batch"] for b in batches if b["batch"]],
+        "units": total("units"),
         "articles": total("articles"),
         "rejects": total("rejects"),
         "new_stories": total("new_stories"),

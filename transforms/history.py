@@ -34,19 +34,27 @@ def band_bucket(band_key: bytes, buckets: int) -> int:
     return int.from_bytes(band_key[2:6], "big") % buckets
 
 
-def read_columns(paths: Sequence[str], columns: list[str]) -> dict[str, list[Any]]:
-    """Reads some columns of a few Parquet files on any Beam filesystem."""
+def scan_matching(
+    paths: Sequence[str], key: str, wanted: Iterable[Any], columns: list[str]
+) -> Iterator[dict[str, Any]]:
+    """Rows of some Parquet files whose `key` is one of `wanted`, read in record batches and
+    filtered in Arrow: memory stays at one record batch plus the matches, whatever the files'
+    size (so a lookup's memory does not grow with the history)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
     from apache_beam.io.filesystems import FileSystems
 
-    tables = []
+    values = list(wanted)
+    if not values or not paths:
+        return
+    value_set = pa.array(values)
     for path in paths:
         with FileSystems.open(path) as handle:
-            tables.append(pq.read_table(handle, columns=columns))
-    if not tables:
-        return {name: [] for name in columns}
-    return pa.concat_tables(tables).to_pydict()
+            for batch in pq.ParquetFile(handle).iter_batches(batch_size=65_536, columns=columns):
+                found = batch.filter(pc.is_in(batch.column(key), value_set=value_set))
+                if found.num_rows:
+                    yield from found.to_pylist()
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,8 @@ class SkipSeenFn(beam.DoFn):
         by_id: dict[str, list[Any]] = {}
         for doc_id, item in items:
             by_id.setdefault(doc_id, []).append(item)
-        seen = set(read_columns(self._files.get(bucket, ()), ["doc_id"])["doc_id"])
+        paths = self._files.get(bucket, ())
+        seen = {row["doc_id"] for row in scan_matching(paths, "doc_id", by_id, ["doc_id"])}
         for doc_id in sorted(by_id):
             ordered = sorted(by_id[doc_id], key=_source)
             if doc_id in seen:
@@ -181,16 +190,12 @@ class LookupBandsFn(beam.DoFn):
         wanted: dict[bytes, list[tuple[str, datetime.date]]] = {}
         for key, doc_id, doc_date in entries:
             wanted.setdefault(key, []).append((doc_id, doc_date))
-        paths = self._files.get(bucket, ())
-        if not paths:
-            return
-        index = read_columns(paths, ["band_key", "doc_id", "doc_date"])
-        for key, old_id, old_date in zip(
-            index["band_key"], index["doc_id"], index["doc_date"], strict=True
-        ):
-            for new_id, new_date in wanted.get(key, ()):
+        columns = ["band_key", "doc_id", "doc_date"]
+        for old in scan_matching(self._files.get(bucket, ()), "band_key", wanted, columns):
+            for new_id, new_date in wanted[old["band_key"]]:
+                old_date = old["doc_date"]
                 if old_date is None or abs(new_date - old_date) <= self._lookback:
-                    yield old_id, new_id
+                    yield old["doc_id"], new_id
 
 
 class FetchDocumentsFn(beam.DoFn):
@@ -205,11 +210,9 @@ class FetchDocumentsFn(beam.DoFn):
         for old_id, new_id in pairs:
             wanted.setdefault(old_id, set()).add(new_id)
         columns = ["doc_id", "story_id", "num_shingles", "hashvalues"]
-        index = read_columns(self._files.get(bucket, ()), columns)
-        for i, old_id in enumerate(index["doc_id"]):
-            if old_id in wanted and index["story_id"][i] is not None:
-                old = {name: index[name][i] for name in columns}
-                for new_id in sorted(wanted[old_id]):
+        for old in scan_matching(self._files.get(bucket, ()), "doc_id", wanted, columns):
+            if old["story_id"] is not None:
+                for new_id in sorted(wanted[old["doc_id"]]):
                     yield new_id, old
 
 
