@@ -87,7 +87,7 @@ def _new_files(
             stamp = (meta.path, meta.size_in_bytes, meta.last_updated_in_seconds)
             if stamp not in done and now - meta.last_updated_in_seconds >= SETTLE_SECONDS:
                 found.append((InputFile(meta.path, meta.size_in_bytes), stamp))
-    return sorted(found)
+    return sorted(found, key=lambda item: item[0].path)
 
 
 def run_watch(

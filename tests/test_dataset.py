@@ -213,3 +213,44 @@ def test_a_second_concurrent_ingest_fails_with_one_line(kill_corpus: dict[str, A
     assert second.returncode == 75
     assert len(second.stderr.strip().splitlines()) == 1 and "another ingest" in second.stderr
     assert _snapshot(dataset) == kill_corpus["reference"]
+
+
+def test_readers_see_the_tables(batches: dict[str, Any]) -> None:
+    import duckdb
+
+    dataset = batches["dataset"]
+    stories = pl.read_delta(str(dataset / "stories"))
+    articles = DeltaTable(str(dataset / "articles")).to_pyarrow_dataset()
+    (largest,) = duckdb.sql(
+        "SELECT story_id, count(*) AS n FROM articles GROUP BY story_id ORDER BY n DESC LIMIT 1"
+    ).fetchall()
+    assert stories.filter(pl.col("story_id") == largest[0])["size"].item() == largest[1]
+    # Only what changed: the rows a later version added, by time travel.
+    first = DeltaTable(str(dataset / "articles"), version=1).to_pyarrow_table().num_rows
+    assert 0 < first < articles.count_rows()
+
+
+def test_watch_ingests_new_files_and_stops_cleanly_on_sigterm(
+    kill_corpus: dict[str, Any], tmp_path: Path
+) -> None:
+    inbox, dataset = tmp_path / "inbox", tmp_path / "ds"
+    inbox.mkdir()
+    entry = "import sys; from wirestory.pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+    command = [sys.executable, "-c", entry, "watch", str(inbox), "--dataset", str(dataset)]
+    watcher = subprocess.Popen(
+        [*command, "--every", "0.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    files = sorted((kill_corpus["root"] / "corpus").rglob("*.html*"))[:6]
+    for file in files:
+        shutil.copy(file, inbox / file.name)
+    deadline = time.monotonic() + 120
+    while not (dataset / "documents" / "_delta_log" / ("0" * 19 + "1.json")).exists():
+        assert watcher.poll() is None, watcher.communicate()
+        assert time.monotonic() < deadline, "watch never committed"
+        time.sleep(0.2)
+    watcher.send_signal(signal.SIGTERM)
+    _, err = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, err
+    assert "stopped by SIGTERM" in err
+    assert table(dataset, "articles").height + table(dataset, "rejects").height == len(files)
+    assert not (dataset / "_wirestory" / "pending.json").exists()
