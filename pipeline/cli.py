@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wirestory.pipeline import flags
+from wirestory.pipeline import flags, progress, signals
 from wirestory.pipeline.errors import UsageError
 
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
@@ -98,7 +98,10 @@ def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> di
     values["inputs"] = [*getattr(args, "inputs", []), *getattr(args, "paths", [])]
     values.update(overrides)
     options = PipelineOptions(beam_args, **values)
-    return run(options=options, workers=args.workers)
+    local = args.runner.lower() in ("local", "fnapirunner")
+    discard = signals.output_remover(values.get("output"))
+    with signals.handled(discard), progress.shown(values["inputs"], local and not args.quiet):
+        return run(options=options, workers=args.workers)
 
 
 def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-from wirestory.pipeline import outcome, output
+from wirestory.pipeline import outcome, output, signals
 from wirestory.pipeline.assembly import build_pipeline
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
@@ -102,6 +102,7 @@ def run(
     )
     try:
         with beam.Pipeline(runner=runner, options=options) as pipeline:
+            signals.watch(pipeline)  # an interrupt cancels its remote job
             build_pipeline(pipeline, wirestory, staging)
         summary = output.read_json(FileSystems.join(staging, SUMMARY_FILE))
         outcome.check_extraction(summary)
