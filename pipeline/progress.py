@@ -85,6 +85,7 @@ class Monitor:
         self._stream = stream
         self._log_every = log_every
         self._stopped = threading.Event()
+        self._abandoned = False
         self._thread = threading.Thread(target=self._loop, name="wirestory-progress", daemon=True)
         self._started = time.monotonic()
         self.totals: dict[str, int | None] = {}
@@ -92,6 +93,11 @@ class Monitor:
 
     def start(self) -> None:
         self._thread.start()
+
+    def abandon(self) -> None:
+        """Stops the display without a last log line (the run was interrupted)."""
+        self._abandoned = True
+        self.stop()
 
     def stop(self) -> None:
         """Stops the display; off a terminal, logs the last counts once more."""
@@ -116,7 +122,8 @@ class Monitor:
             if time.monotonic() - last >= self._log_every:
                 last = time.monotonic()
                 self._emit()
-        self._emit()
+        if not self._abandoned:
+            self._emit()
 
     def _emit(self) -> None:
         line = describe(read_counts(self._directory), self.totals, self._elapsed())
@@ -172,7 +179,7 @@ def shown(inputs: Sequence[str], enabled: bool, stream: Any = None) -> Iterator[
     os.environ[ENV] = directory
     monitor = Monitor(directory, inputs, stream or sys.stderr)
     monitor.start()
-    signals.on_interrupt(monitor.stop)
+    signals.on_interrupt(monitor.abandon)
     try:
         yield monitor
     finally:

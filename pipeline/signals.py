@@ -90,13 +90,15 @@ def _handle(signum: int, _frame: Any) -> None:
         except Exception:  # cleanup is best effort; the exit must happen
             _LOG.debug("cleanup failed", exc_info=True)
     remote = _cancel_remote(state.pipeline) if state.pipeline is not None else ""
-    kill_descendants()
     sys.stdout.flush()
-    sys.stderr.write(
-        f"wirestory: interrupted by {_NAMES[signal.Signals(signum)]}; "
-        f"partial output removed{remote}\n"
-    )
     sys.stderr.flush()
+    # Beam's threads report the workers' end as tracebacks: they go nowhere from here on.
+    terminal = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    kill_descendants()
+    line = f"wirestory: interrupted by {_NAMES[signal.Signals(signum)]}; "
+    os.write(terminal, f"{line}partial output removed{remote}\n".encode())
     os._exit(EXIT_CODES[signal.Signals(signum)])
 
 
@@ -128,7 +130,10 @@ def handled(discard: Callable[[], None] | None = None) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    from wirestory.transforms.progress import MAIN_PID
+
     previous = {sig: signal.getsignal(sig) for sig in EXIT_CODES}
+    os.environ[MAIN_PID] = str(os.getpid())  # worker processes leave Ctrl-C to this one
     _state = _State()
     if discard is not None:
         _state.cleanups.append(discard)
@@ -139,4 +144,5 @@ def handled(discard: Callable[[], None] | None = None) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        os.environ.pop(MAIN_PID, None)
         _state = None

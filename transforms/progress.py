@@ -77,3 +77,31 @@ def flush() -> None:
     reporter = _reporter()
     if reporter is not None:
         reporter.flush()
+
+
+MAIN_PID = "WIRESTORY_MAIN_PID"
+_detached: set[int] = set()
+
+
+def leave_interrupts_to_the_main_process() -> None:
+    """In a local worker process (not the command line's own), ignores SIGINT.
+
+    A terminal's Ctrl-C reaches every process of its group, and each Beam worker process would
+    print a KeyboardInterrupt traceback; the command line stops them all itself (signals.py).
+    Set through libc, since Python sets handlers only from a main thread and this runs in a
+    worker thread. A no-op outside a command-line run (the variable is unset).
+    """
+    main = os.environ.get(MAIN_PID)
+    if not main or main == str(os.getpid()) or os.getpid() in _detached:
+        return
+    _detached.add(os.getpid())
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None)
+        libc.signal.restype = ctypes.c_void_p
+        libc.signal.argtypes = (ctypes.c_int, ctypes.c_void_p)
+        libc.signal(int(signal.SIGINT), 1)  # 1 is SIG_IGN
+    except (OSError, AttributeError, ValueError):  # no libc to call: tracebacks, nothing worse
+        pass

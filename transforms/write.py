@@ -23,6 +23,9 @@ class LogProgressFn(beam.DoFn):
         self._stage = stage
         self._counter = Metrics.counter("wirestory", stage)
 
+    def setup(self) -> None:
+        progress.leave_interrupts_to_the_main_process()
+
     def process(self, element: Any) -> Iterator[Any]:
         self._counter.inc()
         progress.report(self._stage)
