@@ -182,6 +182,9 @@ def shown(inputs: Sequence[str], enabled: bool, stream: Any = None) -> Iterator[
     signals.on_interrupt(monitor.abandon)
     try:
         yield monitor
+    except BaseException:
+        monitor.abandon()  # the error is the last word, not the counts
+        raise
     finally:
         monitor.stop()
         if previous is None:
