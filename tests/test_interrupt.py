@@ -93,3 +93,18 @@ def test_a_signal_mid_run_stops_everything_within_seconds(
     _, alive = psutil.wait_procs(children, timeout=5)
     assert not alive, "extractor children survived"
     assert not out.exists(), "the output folder was left behind"
+
+
+def test_handlers_are_installed_only_for_the_run_and_the_pipeline_is_watched() -> None:
+    from wirestory.pipeline import signals
+
+    before = signal.getsignal(signal.SIGINT)
+    pipeline = object()
+    with signals.handled():
+        assert signal.getsignal(signal.SIGINT) is signals._handle
+        assert signal.getsignal(signal.SIGTERM) is signals._handle
+        assert os.environ["WIRESTORY_MAIN_PID"] == str(os.getpid())
+        signals.watch(pipeline)
+        assert signals._state is not None and signals._state.pipeline is pipeline
+    assert signal.getsignal(signal.SIGINT) is before
+    assert "WIRESTORY_MAIN_PID" not in os.environ
