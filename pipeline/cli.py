@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args, beam_args = _parser().parse_known_args(argv)
     _configure_logging(args.quiet)
     try:
-        flags.validate({**flags.DEFAULTS, **vars(args)}, args.workers)
+        flags.validate({**flags.DEFAULTS, **vars(args)}, getattr(args, "workers", None))
         flags.check_known(beam_args)
         if args.command == "demo":
             _demo(args, beam_args)
