@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "json_field_names": "",
 }
 JSON_ROLES = ("html", "text", "url", "title", "published", "id")
+# The short runner names (runners.profiles.ALIASES); a Beam runner class name works too.
+RUNNERS = ("local", "fnapirunner", "portable", "dataflow", "flink", "spark")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -196,6 +198,13 @@ def validate(values: Mapping[str, Any], workers: int | None = None) -> None:
     rounds = get("cc_rounds")
     _check(rounds is None or (_number(rounds) and rounds >= 1), "--cc-rounds", ">= 1", rounds)
     _check(workers is None or workers >= 1, "--workers", ">= 1", workers)
+    runner = get("runner")
+    _check(
+        runner is None or runner.lower() in RUNNERS or runner.endswith("Runner") or "." in runner,
+        "--runner",
+        "local, portable, dataflow, flink, spark or a Beam runner class name",
+        runner,
+    )
     json_field_pairs(get("json_field_names"))
 
 
