@@ -105,7 +105,7 @@ def run(
             signals.watch(pipeline)  # an interrupt cancels its remote job
             build_pipeline(pipeline, wirestory, staging)
         summary = output.read_json(FileSystems.join(staging, SUMMARY_FILE))
-        outcome.check_extraction(summary)
+        outcome.check_extraction(summary, staging)
     except BaseException:
         output.discard_staging(wirestory.output)
         raise

@@ -67,4 +67,5 @@ def test_a_run_whose_extraction_fails_for_every_document_exits_1(tmp_path: Path,
     assert cli.main([*argv, "--max-extract-memory", str(30 * 1024**2)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "extraction failed for every document" in err[0]
+    assert "; first: " in err[0]  # the first failure's detail
     assert not (out / "manifest.json").exists()
