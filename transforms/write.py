@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,14 +26,23 @@ class LogProgressFn(beam.DoFn):
 
     def setup(self) -> None:
         progress.leave_interrupts_to_the_main_process()
+        self._pending, self._reported = 0, time.monotonic()
 
     def process(self, element: Any) -> Iterator[Any]:
         self._counter.inc()
-        progress.report(self._stage)
+        self._pending += 1
+        if time.monotonic() - self._reported >= 0.25:  # cheap per element: report in batches
+            self._report()
         yield element
 
     def finish_bundle(self) -> None:
+        self._report()
         progress.flush()
+
+    def _report(self) -> None:
+        if self._pending:
+            progress.report(self._stage, self._pending)
+        self._pending, self._reported = 0, time.monotonic()
 
 
 def log_progress(stage: str) -> beam.ParDo:
