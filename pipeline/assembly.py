@@ -54,8 +54,9 @@ class ArticlesFromFiles(beam.PTransform):
             | "ProgressRead" >> log_progress("read")
             | "ExtractArticles" >> ExtractArticles(self._settings, self._processes)
         )
+        failed = extracted.rejects | "ProgressExtractRejects" >> log_progress("extracted")
         rejects = (
-            (read.rejects, records[REJECTS], extracted.rejects)
+            (read.rejects, records[REJECTS], failed)
             | "AllRejects" >> beam.Flatten()
             | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
         )
@@ -75,7 +76,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory
     rounds = options.cc_rounds or DEFAULT_ROUNDS
     grouped = inputs["articles"] | "GroupStories" >> GroupStories(options.minhash_params(), rounds)
     tables = {
-        "articles": grouped.articles,
+        "articles": grouped.articles | "ProgressGrouped" >> log_progress("grouped"),
         "stories": grouped.stories,
         "rejects": inputs["rejects"],
     }

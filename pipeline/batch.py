@@ -124,8 +124,9 @@ def build_batch_pipeline(
         >> ExtractArticles(options.extraction_settings(), max(1, options.extract_processes))
     )
     articles = extracted.articles | "ProgressExtract" >> log_progress("extracted")
+    failed = extracted.rejects | "ProgressExtractRejects" >> log_progress("extracted")
     rejects = (
-        (read_rejects, extracted.rejects)
+        (read_rejects, failed)
         | "AllRejects" >> beam.Flatten()
         | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
     )
@@ -154,8 +155,11 @@ def build_batch_pipeline(
 
     written = (
         rows
+        | "ProgressWrittenArticles" >> log_progress("written")
         | "WriteArticles" >> WriteShards("articles", ctx.root, ctx.prefix, by_doc(_ARTICLE_SHARDS)),
-        rejects | "WriteRejects" >> WriteShards("rejects", ctx.root, ctx.prefix, by_doc(1)),
+        rejects
+        | "ProgressWrittenRejects" >> log_progress("written")
+        | "WriteRejects" >> WriteShards("rejects", ctx.root, ctx.prefix, by_doc(1)),
         index["documents"]
         | "WriteDocuments"
         >> WriteShards("documents", ctx.root, ctx.prefix, lambda r: r["bucket"], True),

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wirestory.pipeline import flags
+from wirestory.pipeline import flags, progress, signals
 from wirestory.pipeline.errors import UsageError
 
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
@@ -116,12 +116,6 @@ def _configure_logging(quiet: bool) -> None:
     logging.getLogger("apache_beam").setLevel(logging.WARNING)
 
 
-def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
-    from wirestory.pipeline.run import run
-
-    return run(options=_options(args, beam_args, **overrides), workers=args.workers)
-
-
 def _options(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> Any:
     from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -132,13 +126,33 @@ def _options(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -
     return PipelineOptions(beam_args, **values)
 
 
+def _shown(args: argparse.Namespace, options: Any) -> Any:
+    """The live progress display, on the local runner unless --quiet."""
+    local = args.runner.lower() in ("local", "fnapirunner")
+    inputs = options.get_all_options().get("inputs") or []
+    return progress.shown(inputs, local and not args.quiet)
+
+
+def _run(args: argparse.Namespace, beam_args: list[str], **overrides: Any) -> dict[str, Any]:
+    from wirestory.pipeline.run import run
+
+    options = _options(args, beam_args, **overrides)
+    # The run removes its own partial dataset on an interrupt (it never writes into --output).
+    with signals.handled(), _shown(args, options):
+        return run(options=options, workers=args.workers)
+
+
 def _dataset_command(args: argparse.Namespace, beam_args: list[str]) -> int:
     from wirestory.pipeline.commands import print_ingest_summary, run_ingest, run_watch
 
     options = _options(args, beam_args)
     if args.command == "watch":
+        # Its own signal handling: a signal finishes the batch in progress, then stops.
         return run_watch(options, args.every, args.workers)
-    print_ingest_summary(run_ingest(options, args.workers))
+    # An interrupted ingest commits nothing of its batch; the next ingest redoes it.
+    with signals.handled(), _shown(args, options):
+        summary = run_ingest(options, args.workers)
+    print_ingest_summary(summary)
     return 0
 
 
@@ -162,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args, beam_args = _parser().parse_known_args(argv)
     _configure_logging(args.quiet)
     try:
-        flags.validate({**flags.DEFAULTS, **vars(args)}, args.workers)
+        flags.validate({**flags.DEFAULTS, **vars(args)}, getattr(args, "workers", None))
         flags.check_known(beam_args)
         if args.command == "demo":
             _demo(args, beam_args)

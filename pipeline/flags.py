@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "lookback_days": 30,
 }
 JSON_ROLES = ("html", "text", "url", "title", "published", "id")
+# The short runner names (runners.profiles.ALIASES); a Beam runner class name works too.
+RUNNERS = ("local", "fnapirunner", "portable", "dataflow", "flink", "spark")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -221,11 +223,14 @@ def validate(values: Mapping[str, Any], workers: int | None = None) -> None:
     _check(workers is None or workers >= 1, "--workers", ">= 1", workers)
     batch, lookback = get("batch_size"), get("lookback_days")
     _check(batch is None or (_number(batch) and batch >= 1), "--batch-size", ">= 1", batch)
+    days_ok = lookback is None or (_number(lookback) and lookback >= 0)
+    _check(days_ok, "--lookback-days", ">= 0", lookback)
+    runner = get("runner")
     _check(
-        lookback is None or (_number(lookback) and lookback >= 0),
-        "--lookback-days",
-        ">= 0",
-        lookback,
+        runner is None or runner.lower() in RUNNERS or runner.endswith("Runner") or "." in runner,
+        "--runner",
+        "local, portable, dataflow, flink, spark or a Beam runner class name",
+        runner,
     )
     json_field_pairs(get("json_field_names"))
 

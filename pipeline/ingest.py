@@ -20,7 +20,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
-from wirestory.pipeline import outcome
+from wirestory.pipeline import outcome, signals
 from wirestory.pipeline.batch import BATCH_SUMMARY, BatchContext, build_batch_pipeline
 from wirestory.pipeline.dataset import META, Dataset, DatasetConfig, DatasetError
 from wirestory.pipeline.options import WirestoryOptions
@@ -170,6 +170,7 @@ def run_batch(
     )
     started = time.monotonic()
     with beam.Pipeline(runner=make_runner(), options=options) as pipeline:
+        signals.watch(pipeline)  # an interrupt cancels a remote job
         build_batch_pipeline(pipeline, [f.path for f in files], wirestory, ctx)
     summary = _read_json(FileSystems.join(staging, BATCH_SUMMARY))
     manifest = {

@@ -32,15 +32,33 @@ def documents(summary: dict[str, Any]) -> dict[str, Any]:
     return counts
 
 
-def check_extraction(summary: dict[str, Any]) -> None:
+def _first_failure(staging: str) -> str:
+    """The detail of one extraction failure in the staged rejects table ('' if none found)."""
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystems import FileSystems
+
+    pattern = FileSystems.join(staging, "rejects", "*.parquet")
+    try:
+        for meta in sorted(FileSystems.match([pattern])[0].metadata_list, key=lambda m: m.path):
+            with FileSystems.open(meta.path) as handle:
+                rows = pq.read_table(handle, columns=["reason", "detail"]).to_pylist()
+            for row in rows:
+                if row["reason"] in _FAILED:
+                    return row["detail"]
+    except Exception:  # only a hint for the message
+        return ""
+    return ""
+
+
+def check_extraction(summary: dict[str, Any], staging: str | None = None) -> None:
     """Raises ExtractionFailed when no article came out and extraction failed for every
     document it was given (for example a broken trafilatura install): such a run is not a
     success, even though every input is accounted for as a reject."""
     reasons = summary.get("rejects_by_reason", {})
     failed = sum(reasons.get(reason, 0) for reason in _FAILED)
     if summary["articles"] == 0 and failed and not reasons.get("not_article"):
+        first = _first_failure(staging) if staging else ""
         raise ExtractionFailed(
-            f"wirestory: extraction failed for every document ({failed} extract_error/timeout "
-            "rejects, no article); check the installation with a single page, e.g. "
-            "`wirestory run page.html --output /tmp/check`"
+            f"extraction failed for every document ({failed} extract_error/timeout rejects, "
+            "no article; nothing was published)" + (f"; first: {first[:300]}" if first else "")
         )

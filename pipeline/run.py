@@ -12,7 +12,7 @@ from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-from wirestory.pipeline import outcome, output
+from wirestory.pipeline import outcome, output, signals
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.ingest import ingest
 from wirestory.pipeline.options import WirestoryOptions
@@ -101,6 +101,7 @@ def run(
         wirestory.output,
     )
     wirestory.dataset = building
+    signals.on_interrupt(lambda: output.discard(building, wirestory.output))
     wirestory.batch_size = max(wirestory.batch_size, max_docs)  # one batch: a one-shot run
     try:
         summary = ingest(options, lambda: runner)

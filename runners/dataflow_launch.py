@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
+from wirestory.pipeline import signals
 from wirestory.pipeline.cli import print_summary
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.flags import check_known
@@ -72,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.view_as(GoogleCloudOptions).template_location or os.environ.get(FLEX_ENV):
             submit_graph(options)
             return 0
-        manifest = run(options=options)
+        output = options.view_as(WirestoryOptions).output
+        # Ctrl-C or SIGTERM while the launcher waits cancels the Dataflow job (one line, 130/143).
+        with signals.handled(signals.output_remover(output)):
+            manifest = run(options=options)
     except UsageError as err:
         print(f"wirestory: error: {err}", file=sys.stderr)
         return 2

@@ -39,7 +39,8 @@ def test_a_mixed_corpus_balances_in_the_manifest(tmp_path: Path) -> None:
     expected = _mixed_corpus(tmp_path / "in")
     # A gzip stream cut short: the lines before the damage, then one decompress_error reject.
     cut = tmp_path / "in" / "cut.jsonl.gz"
-    cut.write_bytes(gzip.compress(b'{"text": "x"}\n' * 2000)[:-200])
+    whole = gzip.compress(b"".join(b'{"text": "line %d"}\n' % i for i in range(2000)))
+    cut.write_bytes(whole[: len(whole) // 2])
     out = tmp_path / "out"
     assert cli.main(["run", str(tmp_path / "in"), "--output", str(out), "--quiet"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -66,4 +67,5 @@ def test_a_run_whose_extraction_fails_for_every_document_exits_1(tmp_path: Path,
     assert cli.main([*argv, "--max-extract-memory", str(30 * 1024**2)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "extraction failed for every document" in err[0]
+    assert "; first: " in err[0]  # the first failure's detail
     assert not (out / "manifest.json").exists()

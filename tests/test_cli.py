@@ -59,6 +59,7 @@ def test_beam_options_still_pass_through() -> None:
         (["--json-fields", "body"], "--json-fields takes role=name pairs"),
         (["--json-fields", "html=content,colour=red"], "got 'colour=red'"),
         (["--threshold", "abc"], "invalid float value: 'abc'"),
+        (["--runner", "flnk"], "--runner must be local, portable, dataflow, flink, spark or a"),
     ],
 )
 def test_every_option_is_validated_with_one_line_and_exit_2(
@@ -111,6 +112,12 @@ def test_help_and_version_load_no_beam_and_are_fast() -> None:
     assert result.returncode == 0, result.stderr
     assert "wirestory 0.1.0" in result.stdout
     assert float(result.stderr.strip().splitlines()[-1]) < 1.0
+
+
+def test_runner_names_match_the_profiles() -> None:
+    from wirestory.runners.profiles import ALIASES
+
+    assert set(flags.RUNNERS) == set(ALIASES)
 
 
 def test_flag_defaults_match_the_settings_they_feed() -> None:

@@ -107,3 +107,16 @@ def test_children_ignore_ctrl_c_die_with_their_parent_and_are_killed_on_request(
         assert process.wait(timeout=5) != 0
     finally:
         sleep.close()
+
+
+def test_a_target_that_cannot_load_answers_every_call_with_why(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    broken = IsolatedFunction("wirestory.no_such_module:extract", timeout_s=60)
+    try:
+        for _ in range(2):
+            with pytest.raises(RemoteError, match=r"cannot load wirestory\.no_such_module:extract"):
+                broken.call("page")
+    finally:
+        broken.close()
+    assert "Traceback" not in capfd.readouterr().err

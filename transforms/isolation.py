@@ -226,7 +226,14 @@ def _serve(target: str, memory_bytes: int) -> None:
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     module_name, function_name = target.split(":")
-    function = getattr(importlib.import_module(module_name), function_name)
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except BaseException as err:  # a broken install: every call says why, no traceback
+        failure = f"cannot load {target}: {type(err).__name__}: {err}"[:1000]
+
+        def function(*_: Any) -> Any:
+            raise RuntimeError(failure)
+
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # Anything the function prints must not corrupt the frame stream.
     sys.stdout = sys.stderr
@@ -235,9 +242,9 @@ def _serve(target: str, memory_bytes: int) -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        args = pickle.loads(stdin.read(size))
+        data = stdin.read(size)
         try:
-            reply: tuple[str, Any] = ("ok", function(*args))
+            reply: tuple[str, Any] = ("ok", function(*pickle.loads(data)))
         except MemoryError:
             reply = ("error", "MemoryError: the document needs more memory than the limit")
         except Exception as err:  # reported to the parent as a reject, never swallowed

@@ -18,6 +18,7 @@ from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
 from wirestory.schemas.models import RejectReason
 from wirestory.transforms.records import RawDocument, RejectRecord
+from wirestory.transforms.write import log_progress
 
 REJECTS = "rejects"
 _LOG = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ class MatchInputs(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
             | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
+            | "ProgressMatched" >> log_progress("matched")
             | "KeyByPath" >> beam.Map(lambda meta: (meta.path, meta))
             | "OncePerPath" >> beam.CombinePerKey(_first_metadata)
             | "Metadata" >> beam.Values()

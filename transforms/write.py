@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,27 +11,38 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from wirestory.schemas import table_schemas
+from wirestory.transforms import progress
 
 SUMMARY_FILE = "summary.json"
 _LARGEST = 10
-_LOG = logging.getLogger("wirestory.progress")
 
 
 class LogProgressFn(beam.DoFn):
-    """Pass-through that counts elements and logs at 1, 10, 100, ... and every 10,000 per worker."""
+    """Pass-through that counts elements for a stage: a Beam counter and the local display."""
 
     def __init__(self, stage: str) -> None:
         self._stage = stage
         self._counter = Metrics.counter("wirestory", stage)
-        self._seen = 0
+
+    def setup(self) -> None:
+        progress.leave_interrupts_to_the_main_process()
+        self._pending, self._reported = 0, time.monotonic()
 
     def process(self, element: Any) -> Iterator[Any]:
-        self._seen += 1
         self._counter.inc()
-        seen = self._seen
-        if seen % 10_000 == 0 or (seen < 10_000 and seen in (1, 10, 100, 1000)):
-            _LOG.info("%s: %d so far on this worker", self._stage, seen)
+        self._pending += 1
+        if time.monotonic() - self._reported >= 0.25:  # cheap per element: report in batches
+            self._report()
         yield element
+
+    def finish_bundle(self) -> None:
+        self._report()
+        progress.flush()
+
+    def _report(self) -> None:
+        if self._pending:
+            progress.report(self._stage, self._pending)
+        self._pending, self._reported = 0, time.monotonic()
 
 
 def log_progress(stage: str) -> beam.ParDo:
@@ -72,7 +83,8 @@ class WriteTables(beam.PTransform):
     def expand(self, tables: dict[str, beam.PCollection]) -> beam.pvalue.PDone:
         schemas = table_schemas()
         for name, rows in sorted(tables.items()):
-            _ = rows | f"Write_{name}" >> beam.io.WriteToParquet(
+            counted = rows | f"Progress_{name}" >> log_progress("written")
+            _ = counted | f"Write_{name}" >> beam.io.WriteToParquet(
                 FileSystems.join(self._directory, name, "part"),
                 schema=schemas[name],
                 file_name_suffix=".parquet",
