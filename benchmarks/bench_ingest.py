@@ -181,14 +181,25 @@ def write_section(path: Path, section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--history", type=int, nargs="+", default=[0, 100_000, 300_000, 1_000_000])
+    p.add_argument(
+        "--history",
+        type=int,
+        nargs="*",
+        default=[0, 100_000, 300_000, 1_000_000],
+        help="History sizes; none given: keep the rows measured last (in the work dir).",
+    )
     p.add_argument("--corpus-docs", type=int, default=0, help="Also ingest a corpus this large.")
     p.add_argument("--batch-size", type=int, default=LINES_PER_FILE)
     p.add_argument("--work-dir", type=Path, default=PROJECT / ".bench" / "ingest")
     p.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
     args = p.parse_args(argv)
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    history = history_rows(args.work_dir, sorted(args.history))
+    saved = args.work_dir / "history.json"
+    if args.history:
+        history = history_rows(args.work_dir, sorted(args.history))
+        saved.write_text(json.dumps(history, indent=1))
+    else:
+        history = json.loads(saved.read_text())
     corpus = None
     if args.corpus_docs:
         files = write_jsonl_corpus(args.work_dir / "corpus", args.corpus_docs)
