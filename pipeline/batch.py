@@ -85,6 +85,14 @@ def _counted(pcoll: beam.PCollection, name: str) -> beam.PCollection:
     )
 
 
+def _summed(pcoll: beam.PCollection, name: str) -> beam.PCollection:
+    return (
+        pcoll
+        | f"Sum_{name}" >> beam.CombineGlobally(sum)
+        | f"Entry_{name}" >> beam.Map(lambda n, key=name: (key, n))
+    )
+
+
 def _tallied(pcoll: beam.PCollection, name: str) -> beam.PCollection:
     return (
         pcoll
@@ -166,11 +174,12 @@ def build_batch_pipeline(
         index["bands"]
         | "WriteBands" >> WriteShards("bands", ctx.root, ctx.prefix, lambda r: r["bucket"], True),
         joined[STORIES]
+        | "ProgressWrittenStories" >> log_progress("written")
         | "StageStories" >> WriteShards("stories", ctx.staging, ctx.prefix, lambda _: 0),
     )
     entries = [
         _counted(matched, "files"),
-        _counted((read[UNITS], records[UNITS]) | "AllUnits" >> beam.Flatten(), "units"),
+        _summed((read[UNITS], records[UNITS]) | "AllUnits" >> beam.Flatten(), "units"),
         _counted(rows, "articles"),
         _counted(rejects, "rejects"),
         _counted(joined[STORIES], "new_stories"),

@@ -186,7 +186,8 @@ def run_batch(
         "skipped_records": summary.get("skipped_records", {}),
         "pipeline_seconds": round(time.monotonic() - started, 3),
     }
-    outcome.check_extraction(summary)  # a broken install commits nothing
+    # A broken install commits nothing (the batch's reject files name the first failure).
+    outcome.check_extraction(summary, dataset.root)
     if not summary.get("written"):
         _delete(staging)
         return {**manifest, "batch": None}

@@ -45,6 +45,11 @@ def _relative(directory: str, path: str) -> str:
     return path[len(directory.rstrip("/")) :].lstrip("/")
 
 
+def staging_dir(directory: str) -> str:
+    """Where a Dataflow template job writes (no launcher waits to commit it)."""
+    return FileSystems.join(directory, STAGING)
+
+
 def foreign_files(directory: str) -> list[str]:
     """Files below the directory that wirestory does not write (nested ones included)."""
     return [p for p in _children(directory) if not _OURS.match(_relative(directory, p))]

@@ -8,7 +8,7 @@ import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.extract import ExtractArticles
 from wirestory.transforms.extractors import ExtractionSettings, extract_document, html_language
-from wirestory.transforms.records import RawDocument, doc_id_for
+from wirestory.transforms.records import RawDocument, content_doc_id
 
 from tests.conftest import local_pipeline
 
@@ -66,7 +66,7 @@ def test_extract_articles_html_plain_and_rejects() -> None:
             equal_to(
                 [
                     (
-                        doc_id_for("/in/page.html"),
+                        content_doc_id(PAGE, None),
                         "https://harbourgazette.example/ferry",
                         "Night ferry to resume winter timetable",
                         "Ada Lovelace",
@@ -75,7 +75,7 @@ def test_extract_articles_html_plain_and_rejects() -> None:
                         "en",
                     ),
                     (
-                        doc_id_for("/in/plain.txt"),
+                        content_doc_id(PLAIN, None),
                         None,
                         "Night ferry returns",
                         "Ada Lovelace",
