@@ -7,7 +7,7 @@ import platform
 from typing import Any
 
 from wirestory.pipeline.run import package_versions
-from wirestory.runners.profiles import available_cores
+from wirestory.pipeline.runner import available_cores
 
 _PACKAGES = ("apache-beam", "trafilatura", "datasketch", "numpy", "pyarrow")
 

@@ -243,7 +243,7 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
         )
     if "e2e" in sections:
         print(f"[{n}] extraction limit", flush=True)
-        from wirestory.runners.profiles import available_cores
+        from wirestory.pipeline.runner import available_cores
 
         cores = available_cores()
         files, seconds, with_text = extraction_limit(corpus, cores)

@@ -13,7 +13,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from wirestory.pipeline.dataset import DatasetError
 from wirestory.pipeline.ingest import InputFile, ingest
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.runners.profiles import extraction_processes, resolve_runner
+from wirestory.pipeline.runner import extraction_processes, resolve_runner
 from wirestory.transforms.read import expand_input
 
 _LOG = logging.getLogger("wirestory")

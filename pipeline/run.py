@@ -16,7 +16,7 @@ from wirestory.pipeline import outcome, output, signals
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.ingest import ingest
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.runners.profiles import extraction_processes, resolve_runner
+from wirestory.pipeline.runner import extraction_processes, resolve_runner
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
 

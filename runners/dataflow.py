@@ -22,7 +22,7 @@ from wirestory.pipeline import output
 from wirestory.pipeline.assembly import build_pipeline
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.runners.profiles import resolve_runner
+from wirestory.pipeline.runner import resolve_runner
 
 _LOG = logging.getLogger("wirestory")
 

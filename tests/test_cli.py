@@ -115,7 +115,7 @@ def test_help_and_version_load_no_beam_and_are_fast() -> None:
 
 
 def test_runner_names_match_the_profiles() -> None:
-    from wirestory.runners.profiles import ALIASES
+    from wirestory.pipeline.runner import ALIASES
 
     assert set(flags.RUNNERS) == set(ALIASES)
 

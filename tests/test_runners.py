@@ -22,11 +22,12 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from wirestory.pipeline import cli
+from wirestory.pipeline import runner as profiles
 from wirestory.pipeline.assembly import build_pipeline
 from wirestory.pipeline.demo import generate_demo_corpus
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.runners import dataflow, dataflow_launch, profiles
+from wirestory.runners import dataflow, dataflow_launch
 
 from tests.conftest import PROJECT
 

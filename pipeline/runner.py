@@ -1,4 +1,5 @@
-"""Runner profiles: the options each named runner needs. Data, not pipeline logic."""
+"""Runner profiles: the runner each name means and the options it needs. Data, not pipeline logic
+(the launchers in runners/ build on it; nothing here imports them)."""
 
 from __future__ import annotations
 
