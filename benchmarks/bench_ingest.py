@@ -37,6 +37,9 @@ def write_jsonl_corpus(root: Path, docs: int, seed: int = 100) -> list[Path]:
     """`docs` syndication texts as JSON Lines files of 10,000 lines (a new generator seed
     for every 100,000 documents, the generator's largest corpus)."""
     root.mkdir(parents=True, exist_ok=True)
+    done = root / "complete.json"
+    if done.exists() and json.loads(done.read_text()) == {"docs": docs, "seed": seed}:
+        return sorted(root.glob("part-*.jsonl"))  # written by an earlier run
     files: list[Path] = []
     handle = None
     written = 0
@@ -59,6 +62,7 @@ def write_jsonl_corpus(root: Path, docs: int, seed: int = 100) -> list[Path]:
             written += 1
     if handle:
         handle.close()
+    done.write_text(json.dumps({"docs": docs, "seed": seed}))
     return files
 
 
