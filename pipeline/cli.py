@@ -14,48 +14,47 @@ from wirestory.pipeline.errors import UsageError
 _EPILOG = "Any other Apache Beam pipeline option (--project, --region, ...) is passed through."
 
 
+_INPUTS = "Required (or --input): file, directory or glob."
+# The commands that read inputs: help, usage, positional name and its help.
+_INPUT_COMMANDS = {
+    "run": (
+        "Extract and group articles into a new dataset (Delta Lake tables).",
+        "wirestory run INPUT [INPUT ...] --output DIR [options]",
+        "INPUT",
+        _INPUTS,
+    ),
+    "ingest": (
+        "Add new inputs to a dataset (one commit per batch).",
+        "wirestory ingest INPUT [INPUT ...] --dataset DIR [options]",
+        "INPUT",
+        _INPUTS,
+    ),
+    "watch": (
+        "Ingest the new files of a folder continuously.",
+        "wirestory watch INPUT_DIR --dataset DIR --every SECONDS [options]",
+        "INPUT_DIR",
+        "Folder to watch.",
+    ),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = flags.OneLineParser(prog="wirestory", description=__doc__)
     parser.add_argument("--version", action="version", version=flags.version())
     commands = parser.add_subparsers(dest="command", required=True)
-    run_cmd = commands.add_parser(
-        "run",
-        help="Extract and group articles into Parquet tables.",
-        epilog=_EPILOG,
-        usage="wirestory run INPUT [INPUT ...] --output DIR [options]",
-    )
-    run_cmd.add_argument(
-        "paths", nargs="*", metavar="INPUT", help="Required (or --input): file, directory or glob."
-    )
-    flags.add_wirestory_flags(run_cmd)
-    _add_run_flags(run_cmd)
-    ingest_cmd = commands.add_parser(
-        "ingest",
-        help="Add new inputs to a dataset (one commit per batch).",
-        epilog=_EPILOG,
-        usage="wirestory ingest INPUT [INPUT ...] --dataset DIR [options]",
-    )
-    ingest_cmd.add_argument(
-        "paths", nargs="*", metavar="INPUT", help="Required (or --input): file, directory or glob."
-    )
-    flags.add_wirestory_flags(ingest_cmd)
-    _add_run_flags(ingest_cmd)
-    watch_cmd = commands.add_parser(
-        "watch",
-        help="Ingest the new files of a folder continuously.",
-        epilog=_EPILOG,
-        usage="wirestory watch INPUT_DIR --dataset DIR --every SECONDS [options]",
-    )
-    watch_cmd.add_argument("paths", nargs="*", metavar="INPUT_DIR", help="Folder to watch.")
-    flags.add_wirestory_flags(watch_cmd)
-    watch_cmd.add_argument(
-        "--every",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="Seconds between looks for new files (default: %(default)s).",
-    )
-    _add_run_flags(watch_cmd)
+    for name, (text, usage, metavar, what) in _INPUT_COMMANDS.items():
+        command = commands.add_parser(name, help=text, epilog=_EPILOG, usage=usage)
+        command.add_argument("paths", nargs="*", metavar=metavar, help=what)
+        flags.add_wirestory_flags(command, name)
+        if name == "watch":
+            command.add_argument(
+                "--every",
+                type=float,
+                default=60.0,
+                metavar="SECONDS",
+                help="Seconds between looks for new files (default: %(default)s).",
+            )
+        _add_run_flags(command)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
     demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
     demo.add_argument("--seed", type=int, default=7, help="Corpus generator seed.")

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
 from wirestory.schemas import table_schemas
 from wirestory.schemas.models import INDEX_TABLES, TABLES
+from wirestory.transforms.signatures import MinHashParams
 
 META = "_wirestory"
 CONFIG = "config.json"
@@ -56,6 +57,18 @@ class DatasetConfig:
     seed: int
     buckets: int = 32
     format: int = 1
+
+    @classmethod
+    def from_params(cls, params: MinHashParams) -> DatasetConfig:
+        return cls(
+            params.num_perm, params.shingle_size, params.threshold, params.containment, params.seed
+        )
+
+    def params(self) -> MinHashParams:
+        """The similarity settings every ingest into this dataset uses."""
+        return MinHashParams(
+            self.num_perm, self.shingle_size, self.threshold, self.containment, self.seed
+        )
 
 
 def _uri(path: str) -> str:

@@ -53,8 +53,10 @@ def _flag(parser: argparse.ArgumentParser, name: str, kind: type, text: str) -> 
     )
 
 
-def add_wirestory_flags(parser: argparse.ArgumentParser) -> None:
-    """wirestory's flags, hyphenated spelling first, each help with its default."""
+def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = None) -> None:
+    """wirestory's flags, hyphenated spelling first, each help with its default; for `command`
+    only those it uses (run: --output, --overwrite; ingest and watch: --dataset and its
+    batching), for Beam's option parser (command None) all of them."""
     parser.add_argument(
         "--input",
         dest="inputs",
@@ -64,16 +66,17 @@ def add_wirestory_flags(parser: argparse.ArgumentParser) -> None:
         help="File, directory (recursed) or glob on any Beam filesystem. Repeatable; "
         "the same as a positional INPUT.",
     )
-    parser.add_argument(
-        "--output",
-        help="Required. Output directory (local, gs://, s3://, ...); it must be new or empty.",
-    )
-    parser.add_argument(
-        "--overwrite",
-        action="store_true",
-        default=False,
-        help="Replace an existing wirestory output directory (default: off).",
-    )
+    if command in (None, "run"):
+        parser.add_argument(
+            "--output",
+            help="Required. Output directory (local, gs://, s3://, ...); it must be new or empty.",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            default=False,
+            help="Replace an existing wirestory output directory (default: off).",
+        )
     _flag(
         parser,
         "threshold",
@@ -143,12 +146,12 @@ def add_wirestory_flags(parser: argparse.ArgumentParser) -> None:
         help="JSON Lines field names as role=name pairs, e.g. html=content,url=link "
         f"(roles: {', '.join(JSON_ROLES)}; default: the role names).",
     )
-
+    if command not in (None, "ingest", "watch"):
+        return
     parser.add_argument(
         "--dataset",
         metavar="DIR",
-        help="Required by ingest and watch. Dataset directory (local, gs://, s3://, ...); "
-        "created on first use.",
+        help="Required. Dataset directory (local, gs://, s3://, ...); created on first use.",
     )
     _flag(
         parser,

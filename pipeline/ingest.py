@@ -78,22 +78,10 @@ def plan_batches(files: list[InputFile], batch_size: int) -> list[list[InputFile
     return batches
 
 
-def dataset_config(options: WirestoryOptions) -> DatasetConfig:
-    params = options.minhash_params()
-    return DatasetConfig(
-        num_perm=params.num_perm,
-        shingle_size=params.shingle_size,
-        threshold=params.threshold,
-        containment=params.containment,
-        seed=params.seed,
-    )
-
-
 def open_dataset(root: str, options: WirestoryOptions) -> Dataset:
     """Opens the dataset, or creates it with these options' similarity settings."""
-    wanted = dataset_config(options)
     if not Dataset.exists(root):
-        return Dataset.create(root, wanted)
+        return Dataset.create(root, DatasetConfig.from_params(options.minhash_params()))
     dataset = Dataset.open(root)
     fixed = dataclasses.asdict(dataset.config)
     differing = [
@@ -160,7 +148,7 @@ def run_batch(
         staging=staging,
         batch=batch,
         prefix=f"b{batch:08d}-{attempt}",
-        params=wirestory.minhash_params_for(config),
+        params=config.params(),
         buckets=config.buckets,
         lookback_days=wirestory.lookback_days,
         ingest_date=datetime.datetime.now(datetime.timezone.utc).date(),

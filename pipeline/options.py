@@ -36,16 +36,6 @@ class WirestoryOptions(PipelineOptions):
             containment=self.containment,
         )
 
-    def minhash_params_for(self, config: Any) -> MinHashParams:
-        """A dataset's fixed similarity settings; its index only holds for them."""
-        return MinHashParams(
-            num_perm=config.num_perm,
-            shingle_size=config.shingle_size,
-            threshold=config.threshold,
-            containment=config.containment,
-            seed=config.seed,
-        )
-
     def similarity_overrides(self) -> dict[str, Any]:
         """Similarity settings given with values other than the defaults."""
         current = {

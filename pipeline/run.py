@@ -10,15 +10,15 @@ import time
 from importlib import metadata
 from typing import Any
 
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from wirestory.pipeline import outcome, output, signals
+from wirestory.pipeline.dataset import DatasetError
 from wirestory.pipeline.errors import UsageError
-from wirestory.pipeline.ingest import ingest
+from wirestory.pipeline.ingest import ingest, list_inputs
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.runner import extraction_processes, resolve_runner
 from wirestory.transforms.components import rounds_for
-from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
+from wirestory.transforms.read import CONTAINER_KINDS, document_kind
 
 _LOG = logging.getLogger("wirestory")
 _PACKAGES = ("wirestory", "apache-beam", "trafilatura", "datasketch", "pyarrow", "pydantic")
@@ -43,20 +43,17 @@ def check_inputs(patterns: list[str]) -> int:
     """
     if not patterns:
         raise UsageError("no input given")
+    try:
+        files = list_inputs(patterns)
+    except DatasetError as err:
+        raise UsageError(str(err)) from err
     bound = 0
-    for pattern in patterns:
-        try:
-            found = FileSystems.match([expand_input(pattern)])[0].metadata_list
-        except Exception as err:  # filesystems raise their own error types
-            raise UsageError(f"cannot list input {pattern}: {err}") from err
-        if not found:
-            raise UsageError(f"input {pattern} matched no files")
-        for file in found:
-            kind, gzipped = document_kind(file.path)
-            if kind in CONTAINER_KINDS:
-                bound += file.size_in_bytes * (8 if gzipped else 1) // 16 + 1
-            else:
-                bound += 1
+    for file in files:
+        kind, gzipped = document_kind(file.path)
+        if kind in CONTAINER_KINDS:
+            bound += file.size * (8 if gzipped else 1) // 16 + 1
+        else:
+            bound += 1
     return bound
 
 
