@@ -16,6 +16,7 @@ from wirestory.transforms.signatures import (
     MinHashParams,
     band_keys,
     normalise,
+    shingle_keys,
     shingles,
     signature_values,
 )
@@ -83,7 +84,10 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
     size = MinHashParams().shingle_size
     expected = [
         Signature(
-            a.doc_id, len(shingles(a.text, size)), _datasketch(shingles(a.text, size)).tobytes()
+            a.doc_id,
+            len(shingles(a.text, size)),
+            _datasketch(shingles(a.text, size)).tobytes(),
+            shingle_keys(normalise(a.text), size).astype("<u4").tobytes(),
         )
         for a in articles
     ]
@@ -91,3 +95,24 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
         out = p | beam.Create(articles) | ComputeSignatures(MinHashParams())
         assert_that(out, equal_to(expected))
     assert signature_values(expected[0]).dtype == np.uint32
+
+
+def test_scripts_without_spaces_are_shingled_on_characters() -> None:
+    # Before: \w+ took a whole Japanese clause as one token, so one edited character changed
+    # the clause's only shingle and two sentences gave a handful of shingles.
+    text = "東京都は新しい対策を発表した。Apple の iPhone も対象だ。ภาษาไทย"
+    tokens = normalise(text)
+    assert tokens[:4] == ["東", "京", "都", "は"]
+    assert "apple" in tokens and "iphone" in tokens
+    assert tokens[-2:] == ["ท", "ย"]
+    edited = text.replace("新", "新た")
+    a, b = shingle_keys(normalise(text), 3), shingle_keys(normalise(edited), 3)
+    shared = len(np.intersect1d(a, b))
+    assert len(a) >= 25 and shared / len(a) > 0.85
+
+
+def test_shingle_keys_are_the_distinct_token_ngrams() -> None:
+    keys = shingle_keys(["a", "b", "c", "a", "b", "c", "a", "b"], 3)
+    assert len(keys) == 3  # "a b c", "b c a", "c a b"
+    assert len(shingle_keys(["only", "two"], 3)) == 1
+    assert len(shingle_keys([], 3)) == 0

@@ -49,12 +49,15 @@ class Signature:
     """MinHash signature of one article: the record an index persists.
 
     hashvalues holds num_perm little-endian uint32 values, identical to
-    datasketch.MinHash(num_perm, seed).hashvalues for the same shingles.
+    datasketch.MinHash(num_perm, seed).hashvalues for the same shingles. shingle_keys holds
+    the sorted distinct little-endian uint32 keys of the shingles (signatures.shingle_keys),
+    for exact verification of candidate pairs and for the canonical choice.
     """
 
     doc_id: str
     num_shingles: int
     hashvalues: bytes
+    shingle_keys: bytes = b""
 
 
 @dataclass(frozen=True)
