@@ -60,6 +60,15 @@ class WirestoryOptions(PipelineOptions):
             help="MinHash permutations per signature.",
         )
         parser.add_argument(
+            "--max_story_size",
+            "--max-story-size",
+            dest="max_story_size",
+            type=int,
+            default=DEFAULTS["max_story_size"].default,
+            help="A story larger than this (template pages, a bad input) is labelled without "
+            "gathering its members and listed in the summary.",
+        )
+        parser.add_argument(
             "--cc_rounds",
             "--cc-rounds",
             dest="cc_rounds",
@@ -139,6 +148,7 @@ class WirestoryOptions(PipelineOptions):
             shingle_size=self.shingle_size,
             threshold=self.threshold,
             containment=self.containment,
+            max_story_size=self.max_story_size,
         )
 
     def read_limits(self) -> ReadLimits:
