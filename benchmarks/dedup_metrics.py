@@ -96,6 +96,35 @@ def recall_by_kind(
     return {kind: (totals[kind], found[kind]) for kind in sorted(totals)}
 
 
+def precision_by_kind(
+    truth: Mapping[str, str], kinds: Mapping[str, Iterable[str]], predicted: Mapping[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Per kind: (predicted pairs involving an item of that kind, how many of them are true).
+
+    From per-group counts, never enumerating pairs: pairs touching kind k in a group of n with
+    n_k such items are C(n, 2) - C(n - n_k, 2), and the true ones the same within each story.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item in truth:
+        if item in predicted:
+            groups[predicted[item]].append(item)
+    totals: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for kind in {k for item in members for k in kinds.get(item, ())}:
+            marked = sum(kind in kinds.get(item, ()) for item in members)
+            totals[kind] += _pairs(len(members)) - _pairs(len(members) - marked)
+            stories: dict[str, list[str]] = defaultdict(list)
+            for item in members:
+                stories[truth[item]].append(item)
+            for items in stories.values():
+                inside = sum(kind in kinds.get(item, ()) for item in items)
+                found[kind] += _pairs(len(items)) - _pairs(len(items) - inside)
+    return {kind: (totals[kind], found[kind]) for kind in sorted(totals)}
+
+
 @dataclass
 class CanonicalScores:
     """How often the untouched original is its group's canonical copy, and what beat it."""
@@ -195,6 +224,7 @@ def score_run(
     return {
         "pairs": pair_scores(story_of, labels),
         "by_kind": recall_by_kind(story_of, kinds, labels),
+        "precision_by_kind": precision_by_kind(story_of, kinds, labels),
         "canonical": canonical_scores(originals, labels, canonical, kinds),
         "counts": merge_split_counts(story_of, labels),
         "template_merges": template_merges(files, labels),
