@@ -26,6 +26,7 @@ from wirestory.transforms.signatures import (
     MinHashParams,
     band_keys,
     is_comparable,
+    lead_keys,
     normalise,
     shingle_sequence,
 )
@@ -44,7 +45,11 @@ class Doc:
 
 
 def compute_signatures(
-    docs: Sequence[Doc], shingle_size: int, num_perm: int, seed: int
+    docs: Sequence[Doc],
+    shingle_size: int,
+    num_perm: int,
+    seed: int,
+    lead_shingles: int = MinHashParams.lead_shingles,
 ) -> tuple[list[Signature], list[np.ndarray]]:
     """Signature records of every document, in input order, and the shingle sequences."""
     hasher = MinHasher(num_perm, seed)
@@ -57,7 +62,9 @@ def compute_signatures(
         values = hasher.signatures(grams)
         for doc, seq, doc_grams, row in zip(batch, seqs, grams, values, strict=True):
             keys = np.unique(seq).astype("<u4").tobytes()
-            out.append(Signature(doc.doc_id, len(doc_grams), row.astype("<u4").tobytes(), keys))
+            lead = lead_keys(seq, lead_shingles).astype("<u4").tobytes()
+            hashvalues = row.astype("<u4").tobytes()
+            out.append(Signature(doc.doc_id, len(doc_grams), hashvalues, keys, lead))
             sequences.append(seq)
     return out, sequences
 
@@ -171,6 +178,9 @@ def grid(
     num_perm: int = 128,
     seed: int = 1,
     candidate_threshold: float = 0.0,
+    min_shingles: int = MinHashParams.min_shingles,
+    lead_share: float = MinHashParams.lead_share,
+    lead_shingles: int = MinHashParams.lead_shingles,
 ) -> Iterable[GridPoint]:
     """The grouping of every combination, reusing work across them.
 
@@ -179,7 +189,7 @@ def grid(
     per threshold and containment.
     """
     for size in shingle_sizes:
-        signatures, sequences = compute_signatures(docs, size, num_perm, seed)
+        signatures, sequences = compute_signatures(docs, size, num_perm, seed, lead_shingles)
         banded: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for threshold in thresholds:
             banding = MinHashParams(
@@ -187,6 +197,7 @@ def grid(
                 shingle_size=size,
                 threshold=threshold,
                 candidate_threshold=candidate_threshold,
+                min_shingles=min_shingles,
             )
             key = (banding.bands, banding.rows)
             if key not in banded:
@@ -200,6 +211,9 @@ def grid(
                     candidate_threshold=candidate_threshold,
                     containment=containment,
                     seed=seed,
+                    min_shingles=min_shingles,
+                    lead_share=lead_share,
+                    lead_shingles=lead_shingles,
                 )
                 found = verified(signatures, pairs, params)
                 labels, canonical = stories_from(docs, sequences, (m for _, _, m in found))

@@ -35,13 +35,15 @@ class WirestoryOptions(PipelineOptions):
             "--threshold",
             type=float,
             default=DEFAULTS["threshold"].default,
-            help="Estimated Jaccard similarity at which two articles are the same story.",
+            help="Jaccard similarity of the shingle sets at which two articles join (and so "
+            "may join their stories).",
         )
         parser.add_argument(
             "--containment",
             type=float,
             default=DEFAULTS["containment"].default,
-            help="Share of a shorter copy found in a longer one that also makes it the same story.",
+            help="Share of a shorter copy found in a longer one (lead included) that attaches it "
+            "to the longer one's story.",
         )
         parser.add_argument(
             "--shingle_size",

@@ -17,8 +17,10 @@ from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
     MinHasher,
     MinHashParams,
+    lead_keys,
     normalise,
     shingle_keys,
+    shingle_sequence,
     shingles,
 )
 
@@ -31,10 +33,12 @@ def _signatures(texts: dict[str, str]) -> list[Signature]:
     ids = sorted(texts)
     sets = [shingles(texts[i], PARAMS.shingle_size) for i in ids]
     values = MinHasher(PARAMS.num_perm, PARAMS.seed).signatures(sets)
+    seqs = [shingle_sequence(normalise(texts[i]), PARAMS.shingle_size) for i in ids]
     keys = [shingle_keys(normalise(texts[i]), PARAMS.shingle_size).tobytes() for i in ids]
+    leads = [lead_keys(seq, PARAMS.lead_shingles).tobytes() for seq in seqs]
     return [
-        Signature(i, len(s), v.tobytes(), k)
-        for i, s, v, k in zip(ids, sets, values, keys, strict=True)
+        Signature(i, len(s), v.tobytes(), k, lead)
+        for i, s, v, k, lead in zip(ids, sets, values, keys, leads, strict=True)
     ]
 
 
@@ -111,15 +115,17 @@ def test_compare_is_exact_and_tells_edges_from_containment() -> None:
     story = _story(rng, 400)
     texts = {
         "full": " ".join(story),
-        "third": " ".join(story[:130]),  # J ~ 0.32: an edge
-        "fifth": " ".join(story[:80]),  # J ~ 0.2, inside: containment only
+        "half": " ".join(story[:200]),  # J ~ 0.5: an edge
+        "fifth": " ".join(story[:80]),  # J ~ 0.2, inside with the lead: containment only
+        "middle": " ".join(story[200:260]),  # inside, but not the lead: a repeated passage
         "other": " ".join(story[:60] + _story(rng, 300)),  # shares a passage: neither
     }
     sig = {s.doc_id: s for s in _signatures(texts)}
-    edge = compare(sig["full"], sig["third"], PARAMS)
-    assert edge is not None and edge.is_jaccard_edge and edge.small == "third"
-    assert edge.jaccard == 128 / 398
+    edge = compare(sig["full"], sig["half"], PARAMS)
+    assert edge is not None and edge.is_jaccard_edge and edge.small == "half"
+    assert edge.jaccard == 198 / 398
     inside = compare(sig["fifth"], sig["full"], PARAMS)
     assert inside is not None and not inside.is_jaccard_edge
     assert (inside.small, inside.large, inside.containment) == ("fifth", "full", 1.0)
     assert compare(sig["other"], sig["full"], PARAMS) is None
+    assert compare(sig["middle"], sig["full"], PARAMS) is None

@@ -15,8 +15,10 @@ from wirestory.transforms.signatures import (
     MinHasher,
     MinHashParams,
     band_keys,
+    lead_keys,
     normalise,
     shingle_keys,
+    shingle_sequence,
     shingles,
     signature_values,
 )
@@ -58,10 +60,14 @@ def test_shingles_are_distinct_word_ngrams() -> None:
 def test_params_follow_datasketch_optimum_and_validate() -> None:
     from datasketch.lsh import _optimal_param
 
-    params = MinHashParams(threshold=0.7)
+    params = MinHashParams(threshold=0.7, candidate_threshold=0.7)
     assert (params.bands, params.rows) == _optimal_param(0.7, 128, 0.5, 0.5)
+    banded = MinHashParams(threshold=0.7, candidate_threshold=0.2)
+    assert (banded.bands, banded.rows) == _optimal_param(0.2, 128, 0.5, 0.5)
     with pytest.raises(ValueError):
         MinHashParams(threshold=1.5)
+    with pytest.raises(ValueError):
+        MinHashParams(candidate_threshold=1.5)
 
 
 def test_band_keys_equal_exactly_when_band_rows_equal() -> None:
@@ -88,6 +94,9 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
             len(shingles(a.text, size)),
             _datasketch(shingles(a.text, size)).tobytes(),
             shingle_keys(normalise(a.text), size).astype("<u4").tobytes(),
+            lead_keys(shingle_sequence(normalise(a.text), size), MinHashParams().lead_shingles)
+            .astype("<u4")
+            .tobytes(),
         )
         for a in articles
     ]

@@ -14,6 +14,7 @@ from wirestory.transforms.signatures import (
     band_keys,
     is_comparable,
     keys_of,
+    lead_of,
     signature_values,
 )
 
@@ -75,9 +76,23 @@ def is_jaccard_edge(jaccard: float, params: MinHashParams) -> bool:
     return jaccard >= params.threshold
 
 
-def is_containment_match(containment: float, params: MinHashParams) -> bool:
-    """The shorter document is mostly inside the longer one: it may attach, never join."""
-    return containment >= params.containment
+def is_containment_match(containment: float, lead: float, params: MinHashParams) -> bool:
+    """The shorter document is mostly inside the longer one and keeps its lead: it may attach,
+    never join.
+
+    `lead` is the share of the longer document's opening shingles found in the shorter one. A
+    shorter copy of a story keeps its lead (copy desks trim from the bottom); a brief or a
+    background paragraph that another story repeats sits in that story's body, not its lead.
+    """
+    return containment >= params.containment and lead >= params.lead_share
+
+
+def lead_score(small: Signature, large: Signature) -> float:
+    """Share of the longer document's lead keys found in the shorter document (1.0 if unknown)."""
+    lead = lead_of(large)
+    if not len(lead):
+        return 1.0
+    return overlap(lead, keys_of(small)) / len(lead)
 
 
 def compare(left: Signature, right: Signature, params: MinHashParams) -> Match | None:
@@ -89,9 +104,9 @@ def compare(left: Signature, right: Signature, params: MinHashParams) -> Match |
     jaccard = jaccard_score(shared, len(a), len(b))
     containment = containment_score(shared, len(a), len(b))
     edge = is_jaccard_edge(jaccard, params)
-    if not (edge or is_containment_match(containment, params)):
-        return None
     small, large = sorted((left, right), key=lambda s: (len(s.shingle_keys), _desc(s.doc_id)))
+    if not edge and not is_containment_match(containment, lead_score(small, large), params):
+        return None
     sizes = len(small.shingle_keys) // 4, len(large.shingle_keys) // 4
     return Match(small.doc_id, large.doc_id, jaccard, containment, edge, *sizes)
 

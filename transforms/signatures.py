@@ -46,29 +46,39 @@ class MinHashParams:
     story) is far noisier still. A candidate pair is
       - a *Jaccard edge* when |A n B| / |A u B| >= threshold: symmetric, so it may join groups
         (connected components);
-      - else a *containment match* when |A n B| / min(|A|, |B|) >= containment: the shorter
-        document is attached to its best container's group, and only if it has no Jaccard edge
-        itself, so a passage shared by two stories never chains them (transforms/grouping.py).
+      - else a *containment match* when |A n B| / min(|A|, |B|) >= containment and the
+        shorter one holds at least lead_share of the longer one's lead (its first
+        lead_shingles shingles): a shorter copy keeps the lead (copy desks cut from the
+        bottom), a brief or a background paragraph that another story repeats does not. It
+        attaches the shorter document's group to its best container's group, never joins
+        groups otherwise (transforms/grouping.py), so a shared passage cannot chain stories.
     A document with fewer than min_shingles distinct shingles (empty, punctuation only, a
-    caption) is never a candidate: it stays a story of its own.
+    caption, a lone quote, or an empty page's consent banner) is never a candidate: it stays a
+    story of its own. 40 shingles are about 40 words, or 40 characters of Chinese or Japanese.
 
-    Defaults, tuned on the syndication benchmark (benchmarks/; copies trimmed to 40%, up to 8%
-    of words edited, promos and own paragraphs added, stories sharing background paragraphs
-    and quotes, briefs whose paragraph reappears in a longer story): word 3-shingles keep edited
-    copies similar (a changed word breaks 3 shingles, not 5); threshold 0.3 gives 37 bands x 3
-    rows, so a pair at J = 0.26 is a candidate with P = 0.50 and at J = 0.35 with P = 0.83,
-    while chance pairs (J < 0.08) almost never are. See BENCHMARKS.md for the grid.
+    Defaults, chosen on the offline grid of the syndication benchmark (BENCHMARKS.md; copies
+    trimmed to 40%, up to 8% of words edited, promos and own paragraphs added, stories sharing
+    background paragraphs and quotes, briefs whose paragraph reappears in a longer story,
+    near-empty pages, edited CJK copies): word 3-shingles keep edited copies similar (a changed
+    word breaks 3 shingles, not 5). candidate_threshold 0.2 gives 28 bands x 2 rows: a pair at
+    J = 0.2 is a candidate with P = 1 - (1 - 0.04)**28 = 0.68, at J = 0.3 with P = 0.93 and at
+    J = 0.4 with P = 0.99, so abridged copies (J 0.2-0.4, containment near 1) are found, while
+    pairs below J = 0.05 almost never are (P < 0.07). threshold 0.4 (not 0.3): a one-paragraph
+    brief copy has J ~ 0.3 with a longer story that repeats its paragraph, which must not be an
+    edge. containment 0.5 with the lead rule kept precision at 1.0 on every kind.
     max_story_size: a component larger than this is mass-produced pages or a bad input; it is
     labelled without gathering its members on one worker and listed in the summary.
     """
 
     num_perm: int = 128
     shingle_size: int = 3
-    threshold: float = 0.3
-    candidate_threshold: float = 0.0  # 0: the same as threshold
+    threshold: float = 0.4
+    candidate_threshold: float = 0.2  # 0: the same as threshold
     containment: float = 0.5
     seed: int = 1
-    min_shingles: int = 8
+    min_shingles: int = 40
+    lead_shingles: int = 20
+    lead_share: float = 0.5
     max_story_size: int = 1000
     bands: int = field(default=0)
     rows: int = field(default=0)
@@ -138,6 +148,11 @@ def shingle_keys(tokens: Sequence[str], size: int) -> np.ndarray:
     difference, never a decision on its own.
     """
     return np.unique(shingle_sequence(tokens, size))
+
+
+def lead_keys(sequence: np.ndarray, count: int) -> np.ndarray:
+    """Sorted distinct keys of a document's first `count` shingles: its lead."""
+    return np.unique(sequence[:count])
 
 
 def shingle_sequence(tokens: Sequence[str], size: int) -> np.ndarray:
@@ -260,8 +275,10 @@ class SignatureFn(beam.DoFn):
         size = self._params.shingle_size
         values, counts = self._kernel(token_texts, size, *self._permutations)
         for article, doc_tokens, count, row in zip(batch, tokens, counts, values, strict=True):
-            keys = shingle_keys(doc_tokens, size).astype("<u4").tobytes()
-            yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes(), keys)
+            sequence = shingle_sequence(doc_tokens, size)
+            keys = np.unique(sequence).astype("<u4").tobytes()
+            lead = lead_keys(sequence, self._params.lead_shingles).astype("<u4").tobytes()
+            yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes(), keys, lead)
 
 
 @beam.typehints.with_input_types(ExtractedArticle)
@@ -289,6 +306,11 @@ def signature_values(signature: Signature) -> np.ndarray:
 def keys_of(signature: Signature) -> np.ndarray:
     """The sorted distinct uint32 shingle keys of a Signature record."""
     return np.frombuffer(signature.shingle_keys, dtype="<u4")
+
+
+def lead_of(signature: Signature) -> np.ndarray:
+    """The sorted distinct keys of a Signature record's lead shingles."""
+    return np.frombuffer(signature.lead_keys, dtype="<u4")
 
 
 def is_comparable(signature: Signature, params: MinHashParams) -> bool:
