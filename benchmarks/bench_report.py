@@ -53,16 +53,18 @@ def _rate(docs: int, seconds: float | None) -> str:
     return f"{docs / seconds:,.1f}" if seconds else "-"
 
 
-def _quality_rows(size: dict[str, Any]) -> list[Any]:
-    q = size["quality"]
+def _quality_rows(size: dict[str, Any], key: str = "quality", label: str = "") -> list[Any]:
+    q = size[key]
     pairs, counts = q["pairs"], q["counts"]
+    canonical = q["canonical"]
     return [
-        size["docs"],
+        f"{size['docs']}{label}",
         pairs["precision"],
         pairs["recall"],
         pairs["f1"],
         pairs["ari"],
-        f"{q['canonical']['accuracy']:.3f} ({q['canonical']['stories']})",
+        f"{canonical['accuracy']:.3f} / {canonical.get('accuracy_identical', 0):.3f} "
+        f"({canonical['stories']})",
         counts["merged_groups"],
         counts["split_stories"],
         counts["missing"],
@@ -79,10 +81,14 @@ def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> lis
         "",
         f"`wirestory run` with threshold {params['threshold']}, containment "
         f"{params['containment']}, shingle size {params['shingle_size']}, num_perm "
-        f"{params['num_perm']}. Pairwise scores over all document pairs; canonical accuracy: "
-        "share of multi-copy stories whose untouched original is its group's canonical copy "
-        "(stories counted in brackets). Template merges: template-heavy singletons that joined "
-        "any group (must be 0).",
+        f"{params['num_perm']}, candidate threshold {params.get('candidate_threshold')} "
+        f"({params.get('bands')}x{params.get('rows')} bands), min shingles "
+        f"{params.get('min_shingles')}. Pairwise scores over all document pairs; canonical "
+        "accuracy: share of multi-copy stories whose untouched original is its group's "
+        "canonical copy, then the share where it is the original or a copy with identical "
+        "tokens (stories counted in brackets). Template merges: template-heavy singletons that "
+        "joined any group (must be 0). `(easy)`: the corpus without the hard kinds "
+        "(`synd_corpus --easy`, the corpus of the earlier reports).",
         "",
         table(
             [
@@ -97,10 +103,39 @@ def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> lis
                 "missing",
                 "template merges",
             ],
-            [_quality_rows(s) for s in done],
+            [_quality_rows(s) for s in done]
+            + [_quality_rows(s, "quality_easy", " (easy)") for s in done if s.get("quality_easy")],
         ),
         "",
     ]
+    for size in done:
+        by_kind = size["quality"].get("precision_by_kind", {})
+        recall = size["quality"]["by_kind"]
+        hard = [k for k in _HARD if k in by_kind or k in recall]
+        if hard:
+            out += [
+                f"### The hard kinds ({size['docs']} docs)",
+                "",
+                "Precision: predicted pairs with a document of that kind that are true pairs "
+                "(they must never merge with another story); recall: true pairs with one, "
+                "joined. `near-empty page`: a near-empty page in an outlet's template, where "
+                "the extractor returns the template's chrome (see benchmarks/SYNDICATION.md).",
+                "",
+                table(
+                    ["kind", "predicted pairs", "precision", "true pairs", "recall"],
+                    [
+                        [
+                            k,
+                            by_kind.get(k, (0, 0))[0],
+                            by_kind[k][1] / by_kind[k][0] if by_kind.get(k, (0,))[0] else 1.0,
+                            recall.get(k, (0, 0))[0],
+                            recall[k][1] / recall[k][0] if recall.get(k, (0,))[0] else 1.0,
+                        ]
+                        for k in hard
+                    ],
+                ),
+                "",
+            ]
     for size in done:
         kinds = size["quality"]["by_kind"]
         out += [
@@ -126,6 +161,10 @@ def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> lis
     return out
 
 
+_HARD = ("shared passage", "brief", "brief host", "near-empty", "near-empty page", "CJK",
+         "CJK edits")  # fmt: skip
+
+
 def _is_run(row: dict[str, Any], params: dict[str, Any]) -> bool:
     keys = ("shingle_size", "threshold", "containment")
     return all(row[k] == params[k] for k in keys)
@@ -144,14 +183,16 @@ def _grid_row(g: dict[str, Any], params: dict[str, Any]) -> list[Any]:
         g["recall"],
         g["f1"],
         g["ari"],
-        f"{g['canonical']:.3f}",
+        f"{g['canonical']:.3f} / {g.get('canonical_identical', 0):.3f}",
+        g.get("hard_precision", 1.0),
         g["template_merges"],
     ]
 
 
 _GRID_HEADERS = ["shingle", "threshold", "containment", "bands x rows", "candidates",
                  "true pairs proposed", "true pairs kept", "precision", "recall", "F1", "ARI",
-                 "canonical acc.", "template merges"]  # fmt: skip
+                 "canonical acc. / identical", "hard kinds precision (min)",
+                 "template merges"]  # fmt: skip
 
 
 def _kind_comparison(run: dict[str, Any], best: dict[str, Any]) -> str:
@@ -180,7 +221,10 @@ def _section_grid(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[s
             "functions (benchmarks/dedup_offline.py). At the run's settings it reproduces the "
             f"run's groups and canonical picks exactly: {same}. The run's settings are marked *. "
             "True pairs proposed: share of the true pairs that met in an LSH bucket; kept: share "
-            "that also passed verification (recall also counts pairs joined through a third copy).",
+            "that also passed verification (recall also counts pairs joined through a third copy). "
+            "Banding is fixed by the candidate threshold, so it is the same on every row of a "
+            "shingle size. Hard kinds precision: the lowest precision among shared passage, "
+            "brief, brief host, near-empty, near-empty page and CJK.",
             "",
             table(_GRID_HEADERS, [_grid_row(g, params) for g in size["grid"]]),
             "",
@@ -329,6 +373,37 @@ def _section_memory(sizes: list[dict[str, Any]]) -> list[str]:
         table(["docs", "workers", "seconds", "peak RSS", "peak PSS", "processes"], body),
         "",
     ]
+
+
+def splice(old: str, new: str) -> str:
+    """`old` with each `## ` section that `new` renders replaced (new ones appended after the
+    last replaced one); the header, and sections `new` does not render, stay as they were. A
+    note under the header says which sections were regenerated, and with what."""
+
+    def sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+        parts = text.split("\n## ")
+        return parts[0], [(p.split("\n", 1)[0], "## " + p) for p in parts[1:]]
+
+    old_head, old_parts = sections(old)
+    new_head, new_parts = sections(new)
+    fresh = dict(new_parts)
+    merged: list[tuple[str, str]] = []
+    pending = [t for t, _ in new_parts if t not in {t for t, _ in old_parts}]
+    for title, body in old_parts:
+        merged.append((title, fresh.get(title, body)))
+        if title in fresh and pending:
+            merged += [(t, fresh[t]) for t in pending]
+            pending = []
+    merged += [(t, fresh[t]) for t in pending]
+    command = next((line for line in new_head.splitlines() if "run_bench" in line), "")
+    machine = next((line for line in new_head.splitlines() if line.startswith("Machine:")), "")
+    note = (
+        f"Sections {', '.join(repr(t) for t, _ in new_parts)} regenerated with `{command}`. "
+        f"{machine}"
+    )
+    head = old_head.split("\nSections ", 1)[0].rstrip() + "\n\n" + note + "\n"
+    body = "\n".join(part.rstrip("\n") + "\n" for _, part in merged)
+    return head + "\n" + body
 
 
 def render(results: dict[str, Any]) -> str:

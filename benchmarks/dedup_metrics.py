@@ -132,11 +132,17 @@ class CanonicalScores:
     stories: int  # multi-copy stories whose original is in the output
     correct: int
     beaten_by: Counter[str] = field(default_factory=Counter)  # kinds of the copies picked instead
+    identical: int = 0  # picked copies whose tokens equal the original's (same text for a reader)
 
     @property
     def accuracy(self) -> float:
         """Share of those stories whose original is canonical (1.0 when there are none)."""
         return self.correct / self.stories if self.stories else 1.0
+
+    @property
+    def accuracy_identical(self) -> float:
+        """Share whose canonical copy is the original or token-identical to it."""
+        return (self.correct + self.identical) / self.stories if self.stories else 1.0
 
 
 def canonical_scores(
@@ -144,8 +150,12 @@ def canonical_scores(
     predicted: Mapping[str, str],
     canonical: Mapping[str, bool],
     kinds: Mapping[str, Iterable[str]],
+    tokens: Mapping[str, Any] | None = None,
 ) -> CanonicalScores:
-    """For each original present in the output: is it the canonical copy of its group?"""
+    """For each original present in the output: is it the canonical copy of its group?
+
+    `tokens` (item -> normalised tokens, optional): a picked copy with the original's tokens
+    counts in `identical` (reported beside the strict accuracy)."""
     picked = {predicted[item]: item for item, is_canon in canonical.items() if is_canon}
     scores = CanonicalScores(0, 0)
     for item in originals:
@@ -156,6 +166,9 @@ def canonical_scores(
             scores.correct += 1
             continue
         winner = picked.get(predicted[item])
+        if winner and tokens is not None and tokens.get(winner) == tokens.get(item):
+            scores.identical += 1
+            continue
         scores.beaten_by.update(kinds.get(winner, ("?",)) if winner else ("?",))
     return scores
 
@@ -214,9 +227,12 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def score_run(
-    truth: Mapping[str, Any], labels: Mapping[str, str], canonical: Mapping[str, bool]
+    truth: Mapping[str, Any],
+    labels: Mapping[str, str],
+    canonical: Mapping[str, bool],
+    tokens: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every quality number of one grouping (labels and canonical flags keyed by file)."""
+    """Every quality number of one grouping (labels, canonical flags, tokens keyed by file)."""
     files = truth["files"]
     story_of = {f: info["story"] for f, info in files.items()}
     kinds = {f: info["kinds"] for f, info in files.items()}
@@ -225,7 +241,7 @@ def score_run(
         "pairs": pair_scores(story_of, labels),
         "by_kind": recall_by_kind(story_of, kinds, labels),
         "precision_by_kind": precision_by_kind(story_of, kinds, labels),
-        "canonical": canonical_scores(originals, labels, canonical, kinds),
+        "canonical": canonical_scores(originals, labels, canonical, kinds, tokens),
         "counts": merge_split_counts(story_of, labels),
         "template_merges": template_merges(files, labels),
         "template_singletons": sum("template singleton" in k for k in kinds.values()),
