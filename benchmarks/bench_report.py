@@ -111,21 +111,26 @@ def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> lis
     for size in done:
         by_kind = size["quality"].get("precision_by_kind", {})
         recall = size["quality"]["by_kind"]
-        hard = [k for k in _HARD if k in by_kind or k in recall]
+        docs = size["quality"].get("kind_docs", {})
+        hard = [k for k in _HARD if k in by_kind or k in recall or docs.get(k)]
         if hard:
             out += [
                 f"### The hard kinds ({size['docs']} docs)",
                 "",
                 "Precision: predicted pairs with a document of that kind that are true pairs "
                 "(they must never merge with another story); recall: true pairs with one, "
-                "joined. `near-empty page`: a near-empty page in an outlet's template, where "
-                "the extractor returns the template's chrome (see benchmarks/SYNDICATION.md).",
+                "joined. Near-empty documents are singletons: no true pairs, and any predicted "
+                "pair would be a merge. `near-empty page`: a near-empty page in an outlet's "
+                "template, where the extractor returns the template's chrome (see "
+                "benchmarks/SYNDICATION.md). Documents: files of that kind (some are rejected "
+                "before grouping, see `missing`).",
                 "",
                 table(
-                    ["kind", "predicted pairs", "precision", "true pairs", "recall"],
+                    ["kind", "documents", "predicted pairs", "precision", "true pairs", "recall"],
                     [
                         [
                             k,
+                            docs.get(k, ""),
                             by_kind.get(k, (0, 0))[0],
                             by_kind[k][1] / by_kind[k][0] if by_kind.get(k, (0,))[0] else 1.0,
                             recall.get(k, (0, 0))[0],
@@ -395,10 +400,11 @@ def splice(old: str, new: str) -> str:
             merged += [(t, fresh[t]) for t in pending]
             pending = []
     merged += [(t, fresh[t]) for t in pending]
-    command = next((line for line in new_head.splitlines() if "run_bench" in line), "")
+    command = next((ln for ln in new_head.splitlines() if ln.startswith(".venv/bin/python")), "")
     machine = next((line for line in new_head.splitlines() if line.startswith("Machine:")), "")
     note = (
-        f"Sections {', '.join(repr(t) for t, _ in new_parts)} regenerated with `{command}`. "
+        f"Sections {', '.join(repr(t) for t, _ in new_parts)} regenerated with `{command}`; "
+        f"the other sections are from the run above, on the corpus before its hard kinds. "
         f"{machine}"
     )
     head = old_head.split("\nSections ", 1)[0].rstrip() + "\n\n" + note + "\n"

@@ -245,4 +245,5 @@ def score_run(
         "counts": merge_split_counts(story_of, labels),
         "template_merges": template_merges(files, labels),
         "template_singletons": sum("template singleton" in k for k in kinds.values()),
+        "kind_docs": dict(Counter(k for ks in kinds.values() for k in ks)),
     }

@@ -87,6 +87,7 @@ def _quality(score: dict[str, Any]) -> dict[str, Any]:
             "beaten_by": dict(canonical.beaten_by),
         },
         "precision_by_kind": score["precision_by_kind"],
+        "kind_docs": score["kind_docs"],
         "counts": score["counts"],
         "template_merges": score["template_merges"],
         "template_singletons": score["template_singletons"],
