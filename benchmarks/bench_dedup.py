@@ -48,7 +48,7 @@ def dedup_beam(articles: list[ExtractedArticle], params: MinHashParams):
         with beam.Pipeline(runner=FnApiRunner(), options=PipelineOptions([])) as p:
             grouped = p | "Articles" >> beam.Create(articles) | GroupStories(params, rounds)
             _ = (
-                grouped.articles
+                grouped["articles"]
                 | "Label" >> beam.Map(lambda row: f"{row['doc_id']}\t{row['story_id']}")
                 | "Write" >> beam.io.WriteToText(f"{tmp}/labels")
             )
@@ -86,7 +86,8 @@ def dedup_datasketch(docs: list[Doc], params: MinHashParams) -> tuple[float, dic
         for j in lsh.query(sketch):
             jaccard = sketch.jaccard(sketches[j])
             small, large = sorted((len(grams), sizes[j]))
-            # The rule of transforms.candidates.is_same_story: similar, or the shorter contained.
+            # The previous rule (estimated containment, components over every match): the
+            # baseline a plain datasketch script gives.
             overlap = jaccard * (small + large) / (1 + jaccard)
             if jaccard >= params.threshold or (small and overlap / small >= params.containment):
                 sets.union(i, j)

@@ -73,15 +73,15 @@ def add_synthetic_history(dataset: Path, docs: int, start: int, chunk: int = 100
     from wirestory.pipeline.dataset import Dataset
     from wirestory.schemas import table_schemas
     from wirestory.transforms.history import band_bucket, doc_bucket
-    from wirestory.transforms.signatures import MinHashParams, band_keys
+    from wirestory.transforms.signatures import band_keys
 
     config = Dataset.open(str(dataset)).config
-    params = MinHashParams(config.num_perm, config.shingle_size, config.threshold)
+    params = config.params()
     rng = np.random.default_rng(start)
     day = datetime.date(2024, 10, 1)
     for first in range(start, start + docs, chunk):
         count = min(chunk, start + docs - first)
-        values = rng.integers(0, 2**32, size=(count, config.num_perm), dtype=np.uint32)
+        values = rng.integers(0, 2**32, size=(count, params.num_perm), dtype=np.uint32)
         documents: dict[str, list[Any]] = {k: [] for k in table_schemas()["documents"].names}
         bands: dict[str, list[Any]] = {k: [] for k in table_schemas()["bands"].names}
         for i in range(count):
@@ -129,10 +129,11 @@ def ingest(files: list[Path], dataset: Path, batch_size: int) -> dict[str, Any]:
 def history_rows(work: Path, sizes: list[int]) -> list[dict[str, Any]]:
     """One real 10,000-document batch ingested at each history size."""
     from wirestory.pipeline.dataset import Dataset, DatasetConfig
+    from wirestory.transforms.signatures import MinHashParams
 
     dataset = work / "history-dataset"
     shutil.rmtree(dataset, ignore_errors=True)
-    Dataset.create(str(dataset), DatasetConfig(128, 3, 0.3, 0.5, 1))
+    Dataset.create(str(dataset), DatasetConfig.from_params(MinHashParams()))
     batches = write_jsonl_corpus(work / "history-batches", LINES_PER_FILE * len(sizes), seed=500)
     rows, indexed = [], 0
     for number, size in enumerate(sizes):

@@ -54,150 +54,6 @@ def _rate(docs: int, seconds: float | None) -> str:
     return f"{docs / seconds:,.1f}" if seconds else "-"
 
 
-def _quality_rows(size: dict[str, Any]) -> list[Any]:
-    q = size["quality"]
-    pairs, counts = q["pairs"], q["counts"]
-    return [
-        size["docs"],
-        pairs["precision"],
-        pairs["recall"],
-        pairs["f1"],
-        pairs["ari"],
-        f"{q['canonical']['accuracy']:.3f} ({q['canonical']['stories']})",
-        counts["merged_groups"],
-        counts["split_stories"],
-        counts["missing"],
-        f"{q['template_merges']} / {q['template_singletons']}",
-    ]
-
-
-def _section_quality(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
-    done = [s for s in sizes if s.get("quality")]
-    if not done:
-        return []
-    out = [
-        "## Grouping quality at the defaults",
-        "",
-        f"`wirestory run` with threshold {params['threshold']}, containment "
-        f"{params['containment']}, shingle size {params['shingle_size']}, num_perm "
-        f"{params['num_perm']}. Pairwise scores over all document pairs; canonical accuracy: "
-        "share of multi-copy stories whose untouched original is its group's canonical copy "
-        "(stories counted in brackets). Template merges: template-heavy singletons that joined "
-        "any group (must be 0).",
-        "",
-        table(
-            [
-                "docs",
-                "precision",
-                "recall",
-                "F1",
-                "ARI",
-                "canonical acc.",
-                "merged groups",
-                "split stories",
-                "missing",
-                "template merges",
-            ],
-            [_quality_rows(s) for s in done],
-        ),
-        "",
-    ]
-    for size in done:
-        kinds = size["quality"]["by_kind"]
-        out += [
-            f"### Recall by copy kind ({size['docs']} docs)",
-            "",
-            "True pairs with at least one copy of that kind, and the share joined.",
-            "",
-            table(
-                ["copy kind", "true pairs", "recall"],
-                [
-                    [k, t, f / t if t else 1.0]
-                    for k, (t, f) in sorted(
-                        kinds.items(), key=lambda kv: kv[1][1] / max(kv[1][0], 1)
-                    )
-                ],
-            ),
-            "",
-        ]
-        beaten = size["quality"]["canonical"]["beaten_by"]
-        if beaten:
-            top = ", ".join(f"{k} {n}" for k, n in sorted(beaten.items(), key=lambda kv: -kv[1]))
-            out += [f"Copies picked as canonical instead of the original have: {top}.", ""]
-    return out
-
-
-def _is_run(row: dict[str, Any], params: dict[str, Any]) -> bool:
-    keys = ("shingle_size", "threshold", "containment")
-    return all(row[k] == params[k] for k in keys)
-
-
-def _grid_row(g: dict[str, Any], params: dict[str, Any]) -> list[Any]:
-    return [
-        f"{g['shingle_size']}{'*' if _is_run(g, params) else ''}",
-        f"{g['threshold']:g}",
-        f"{g['containment']:g}",
-        g["banding"],
-        g["candidates"],
-        f"{g['true_proposed']:.3f}",
-        f"{g['true_kept']:.3f}",
-        g["precision"],
-        g["recall"],
-        g["f1"],
-        g["ari"],
-        f"{g['canonical']:.3f}",
-        g["template_merges"],
-    ]
-
-
-_GRID_HEADERS = ["shingle", "threshold", "containment", "bands x rows", "candidates",
-                 "true pairs proposed", "true pairs kept", "precision", "recall", "F1", "ARI",
-                 "canonical acc.", "template merges"]  # fmt: skip
-
-
-def _kind_comparison(run: dict[str, Any], best: dict[str, Any]) -> str:
-    """Recall per copy kind at the run's settings and at the best grid point."""
-    rows = []
-    for kind, (total, found) in sorted(run["by_kind"].items(), key=lambda kv: kv[1][1] / kv[1][0]):
-        best_total, best_found = best["by_kind"].get(kind, (total, found))
-        rows.append([kind, total, found / total, best_found / best_total])
-    name = (
-        f"best: shingle {best['shingle_size']}, threshold {best['threshold']:g}, "
-        f"containment {best['containment']:g}"
-    )
-    return table(["copy kind", "true pairs", "run's settings", name], rows)
-
-
-def _section_grid(sizes: list[dict[str, Any]], params: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for size in sizes:
-        if not size.get("grid"):
-            continue
-        same = "yes" if size["grid_reproduces"] else "NO (the grid does not match the pipeline)"
-        out += [
-            f"## Parameter grid, offline ({size['docs']} docs)",
-            "",
-            "The run's extracted texts regrouped in plain Python with the pipeline's own "
-            "functions (benchmarks/dedup_offline.py). At the run's settings it reproduces the "
-            f"run's groups and canonical picks exactly: {same}. The run's settings are marked *. "
-            "True pairs proposed: share of the true pairs that met in an LSH bucket; kept: share "
-            "that also passed verification (recall also counts pairs joined through a third copy).",
-            "",
-            table(_GRID_HEADERS, [_grid_row(g, params) for g in size["grid"]]),
-            "",
-        ]
-        run = next((g for g in size["grid"] if _is_run(g, params)), None)
-        best = max(size["grid"], key=lambda g: (g["f1"], g["shingle_size"], g["threshold"]))
-        if run is not None:
-            out += [
-                "Recall by copy kind at the run's settings and at the grid's best F1:",
-                "",
-                _kind_comparison(run, best),
-                "",
-            ]
-    return out
-
-
 def _workers(run: dict[str, Any]) -> str:
     """Beam workers, and extractor processes per worker when recorded."""
     if "extract_processes" not in run:
@@ -332,8 +188,42 @@ def _section_memory(sizes: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def splice(old: str, new: str) -> str:
+    """`old` with each `## ` section that `new` renders replaced (new ones appended after the
+    last replaced one); the header, and sections `new` does not render, stay as they were. A
+    note under the header says which sections were regenerated, and with what."""
+
+    def sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+        parts = text.split("\n## ")
+        return parts[0], [(p.split("\n", 1)[0], "## " + p) for p in parts[1:]]
+
+    old_head, old_parts = sections(old)
+    new_head, new_parts = sections(new)
+    fresh = dict(new_parts)
+    merged: list[tuple[str, str]] = []
+    pending = [t for t, _ in new_parts if t not in {t for t, _ in old_parts}]
+    for title, body in old_parts:
+        merged.append((title, fresh.get(title, body)))
+        if title in fresh and pending:
+            merged += [(t, fresh[t]) for t in pending]
+            pending = []
+    merged += [(t, fresh[t]) for t in pending]
+    command = next((ln for ln in new_head.splitlines() if ln.startswith(".venv/bin/python")), "")
+    machine = next((line for line in new_head.splitlines() if line.startswith("Machine:")), "")
+    note = (
+        f"Sections {', '.join(repr(t) for t, _ in new_parts)} regenerated with `{command}`; "
+        f"the other sections are from the run above, on the corpus before its hard kinds. "
+        f"{machine}"
+    )
+    head = old_head.split("\nSections ", 1)[0].rstrip() + "\n\n" + note + "\n"
+    body = "\n".join(part.rstrip("\n") + "\n" for _, part in merged)
+    return head + "\n" + body
+
+
 def render(results: dict[str, Any]) -> str:
     """The whole BENCHMARKS.md."""
+    from benchmarks.bench_grouping_report import section_grid, section_quality
+
     m, sizes = results["machine"], results["sizes"]
     versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
     out = [
@@ -381,8 +271,8 @@ def render(results: dict[str, Any]) -> str:
         ),
         "",
     ]
-    out += _section_quality(sizes, results["params"])
-    out += _section_grid(sizes, results["params"])
+    out += section_quality(sizes, results["params"])
+    out += section_grid(sizes, results["params"])
     out += _section_speed(sizes)
     out += _section_dedup(sizes)
     out += _section_signatures(sizes)

@@ -96,6 +96,35 @@ def recall_by_kind(
     return {kind: (totals[kind], found[kind]) for kind in sorted(totals)}
 
 
+def precision_by_kind(
+    truth: Mapping[str, str], kinds: Mapping[str, Iterable[str]], predicted: Mapping[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Per kind: (predicted pairs involving an item of that kind, how many of them are true).
+
+    From per-group counts, never enumerating pairs: pairs touching kind k in a group of n with
+    n_k such items are C(n, 2) - C(n - n_k, 2), and the true ones the same within each story.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item in truth:
+        if item in predicted:
+            groups[predicted[item]].append(item)
+    totals: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for kind in {k for item in members for k in kinds.get(item, ())}:
+            marked = sum(kind in kinds.get(item, ()) for item in members)
+            totals[kind] += _pairs(len(members)) - _pairs(len(members) - marked)
+            stories: dict[str, list[str]] = defaultdict(list)
+            for item in members:
+                stories[truth[item]].append(item)
+            for items in stories.values():
+                inside = sum(kind in kinds.get(item, ()) for item in items)
+                found[kind] += _pairs(len(items)) - _pairs(len(items) - inside)
+    return {kind: (totals[kind], found[kind]) for kind in sorted(totals)}
+
+
 @dataclass
 class CanonicalScores:
     """How often the untouched original is its group's canonical copy, and what beat it."""
@@ -103,11 +132,17 @@ class CanonicalScores:
     stories: int  # multi-copy stories whose original is in the output
     correct: int
     beaten_by: Counter[str] = field(default_factory=Counter)  # kinds of the copies picked instead
+    identical: int = 0  # picked copies whose tokens equal the original's (same text for a reader)
 
     @property
     def accuracy(self) -> float:
         """Share of those stories whose original is canonical (1.0 when there are none)."""
         return self.correct / self.stories if self.stories else 1.0
+
+    @property
+    def accuracy_identical(self) -> float:
+        """Share whose canonical copy is the original or token-identical to it."""
+        return (self.correct + self.identical) / self.stories if self.stories else 1.0
 
 
 def canonical_scores(
@@ -115,8 +150,12 @@ def canonical_scores(
     predicted: Mapping[str, str],
     canonical: Mapping[str, bool],
     kinds: Mapping[str, Iterable[str]],
+    tokens: Mapping[str, Any] | None = None,
 ) -> CanonicalScores:
-    """For each original present in the output: is it the canonical copy of its group?"""
+    """For each original present in the output: is it the canonical copy of its group?
+
+    `tokens` (item -> normalised tokens, optional): a picked copy with the original's tokens
+    counts in `identical` (reported beside the strict accuracy)."""
     picked = {predicted[item]: item for item, is_canon in canonical.items() if is_canon}
     scores = CanonicalScores(0, 0)
     for item in originals:
@@ -127,6 +166,9 @@ def canonical_scores(
             scores.correct += 1
             continue
         winner = picked.get(predicted[item])
+        if winner and tokens is not None and tokens.get(winner) == tokens.get(item):
+            scores.identical += 1
+            continue
         scores.beaten_by.update(kinds.get(winner, ("?",)) if winner else ("?",))
     return scores
 
@@ -185,9 +227,12 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def score_run(
-    truth: Mapping[str, Any], labels: Mapping[str, str], canonical: Mapping[str, bool]
+    truth: Mapping[str, Any],
+    labels: Mapping[str, str],
+    canonical: Mapping[str, bool],
+    tokens: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every quality number of one grouping (labels and canonical flags keyed by file)."""
+    """Every quality number of one grouping (labels, canonical flags, tokens keyed by file)."""
     files = truth["files"]
     story_of = {f: info["story"] for f, info in files.items()}
     kinds = {f: info["kinds"] for f, info in files.items()}
@@ -195,8 +240,10 @@ def score_run(
     return {
         "pairs": pair_scores(story_of, labels),
         "by_kind": recall_by_kind(story_of, kinds, labels),
-        "canonical": canonical_scores(originals, labels, canonical, kinds),
+        "precision_by_kind": precision_by_kind(story_of, kinds, labels),
+        "canonical": canonical_scores(originals, labels, canonical, kinds, tokens),
         "counts": merge_split_counts(story_of, labels),
         "template_merges": template_merges(files, labels),
         "template_singletons": sum("template singleton" in k for k in kinds.values()),
+        "kind_docs": dict(Counter(k for ks in kinds.values() for k in ks)),
     }

@@ -1,10 +1,12 @@
 """The pipeline's grouping rerun offline, in plain Python, for a grid of similarity settings.
 
-Signatures come from transforms.signatures (MinHasher, shingles, band_keys), candidate pairs from
-transforms.candidates.bucket_pairs on buckets sorted by doc_id, verification from is_same_story,
-and components from a union-find: the same steps as GroupStories, without Beam. Canonical copies
-follow transforms.stories.rank_members. At the pipeline's settings it must reproduce the run's
-groups exactly (run_bench reports whether it does), which is what makes the grid trustworthy.
+Signatures come from transforms.signatures (MinHasher, shingles, shingle_keys, band_keys),
+candidate pairs from transforms.candidates.bucket_pairs on buckets sorted by doc_id (documents
+with too few shingles have no bands), verification from candidates.compare, groups from
+grouping.group_in_memory (Jaccard components plus containment attachments) and canonical copies
+from canonical.rank_members: the same functions as GroupStories, without Beam. At the
+pipeline's settings it must reproduce the run's groups exactly (run_bench reports whether it
+does), which is what makes the grid trustworthy.
 """
 
 from __future__ import annotations
@@ -15,10 +17,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from wirestory.transforms.candidates import bucket_pairs, is_same_story
+from wirestory.transforms.candidates import Match, bucket_pairs, compare
+from wirestory.transforms.canonical import Member, rank_members
+from wirestory.transforms.grouping import group_in_memory
 from wirestory.transforms.records import Signature
-from wirestory.transforms.signatures import MinHasher, MinHashParams, band_keys, shingles
-from wirestory.transforms.stories import Member, rank_members
+from wirestory.transforms.signatures import (
+    MinHasher,
+    MinHashParams,
+    band_keys,
+    is_comparable,
+    lead_keys,
+    normalise,
+    shingle_sequence,
+)
 
 _BATCH = 128  # documents per MinHasher call, as ComputeSignatures batches at most
 
@@ -33,23 +44,43 @@ class Doc:
     published: datetime.date | None
 
 
-def compute_signatures(docs: Sequence[Doc], shingle_size: int, num_perm: int, seed: int):
-    """Signature records of every document, in input order."""
+def compute_signatures(
+    docs: Sequence[Doc],
+    shingle_size: int,
+    num_perm: int,
+    seed: int,
+    lead_shingles: int = MinHashParams.lead_shingles,
+) -> tuple[list[Signature], list[np.ndarray]]:
+    """Signature records of every document, in input order, and the shingle sequences."""
     hasher = MinHasher(num_perm, seed)
     out: list[Signature] = []
+    sequences: list[np.ndarray] = []
     for start in range(0, len(docs), _BATCH):
         batch = docs[start : start + _BATCH]
-        grams = [shingles(doc.text, shingle_size) for doc in batch]
+        seqs = [shingle_sequence(normalise(doc.text), shingle_size) for doc in batch]
+        grams = [_grams(doc.text, shingle_size) for doc in batch]
         values = hasher.signatures(grams)
-        for doc, doc_grams, row in zip(batch, grams, values, strict=True):
-            out.append(Signature(doc.doc_id, len(doc_grams), row.astype("<u4").tobytes()))
-    return out
+        for doc, seq, doc_grams, row in zip(batch, seqs, grams, values, strict=True):
+            keys = np.unique(seq).astype("<u4").tobytes()
+            lead = lead_keys(seq, lead_shingles).astype("<u4").tobytes()
+            hashvalues = row.astype("<u4").tobytes()
+            out.append(Signature(doc.doc_id, len(doc_grams), hashvalues, keys, lead))
+            sequences.append(seq)
+    return out, sequences
+
+
+def _grams(text: str, size: int) -> list[bytes]:
+    from wirestory.transforms.signatures import shingles
+
+    return shingles(text, size)
 
 
 def candidate_pairs(signatures: Sequence[Signature], params: MinHashParams) -> set[tuple[int, int]]:
-    """Index pairs meeting in some LSH bucket, chosen per bucket exactly as VerifyBucketFn does."""
+    """Index pairs meeting in some LSH bucket, chosen per bucket exactly as BucketPairsFn does."""
     buckets: dict[bytes, list[int]] = defaultdict(list)
     for i, sig in enumerate(signatures):
+        if not is_comparable(sig, params):
+            continue
         for key in band_keys(np.frombuffer(sig.hashvalues, dtype="<u4"), params):
             buckets[key].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -84,44 +115,48 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
-    """Component root of every index."""
-    sets = UnionFind(n)
-    for a, b in edges:
-        sets.union(a, b)
-    return [sets.find(i) for i in range(n)]
-
-
-def _member(doc: Doc, signature: Signature) -> Member:
-    """What AssignStories knows of an article (url and sitename do not affect the ranking)."""
-    return Member(doc.doc_id, doc.word_count, doc.published, None, None, signature.hashvalues)
+def verified(
+    signatures: Sequence[Signature], pairs: Iterable[tuple[int, int]], params: MinHashParams
+) -> list[tuple[int, int, Match]]:
+    """(left, right, match) of every candidate pair that passes verification."""
+    out = []
+    for a, b in pairs:
+        match = compare(signatures[a], signatures[b], params)
+        if match is not None:
+            out.append((a, b, match))
+    return out
 
 
 def stories_from(
-    docs: Sequence[Doc], signatures: Sequence[Signature], roots: Sequence[int]
+    docs: Sequence[Doc], sequences: Sequence[np.ndarray], matches: Iterable[Match]
 ) -> tuple[dict[str, str], dict[str, bool]]:
-    """(doc_id -> story label, doc_id -> is canonical); a label is the group's smallest doc_id."""
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i, root in enumerate(roots):
-        groups[root].append(i)
+    """(doc_id -> story label, doc_id -> is canonical); a label is its core's smallest doc_id."""
+    grouped, _ = group_in_memory(matches)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        groups[grouped.get(doc.doc_id, doc.doc_id)].append(i)
     labels: dict[str, str] = {}
     canonical: dict[str, bool] = {}
-    for members in groups.values():
-        label = min(docs[i].doc_id for i in members)
-        # The pipeline's own ranking (AssignStoryFn), on the fields it sees.
-        ranked = rank_members(_member(docs[i], signatures[i]) for i in members)
+    for label, members in groups.items():
+        ranked = rank_members(_member(docs[i], sequences[i]) for i in members)
         for i in members:
             labels[docs[i].doc_id] = label
             canonical[docs[i].doc_id] = docs[i].doc_id == ranked[0].doc_id
     return labels, canonical
 
 
+def _member(doc: Doc, sequence: np.ndarray) -> Member:
+    """What AssignStories knows of an article (url and sitename do not affect the ranking)."""
+    return Member(doc.doc_id, doc.word_count, doc.published, None, None, sequence.tobytes())
+
+
 def group(docs: Sequence[Doc], params: MinHashParams) -> tuple[dict[str, str], dict[str, bool]]:
     """The grouping GroupStories produces for these documents and settings."""
-    signatures = compute_signatures(docs, params.shingle_size, params.num_perm, params.seed)
-    pairs = candidate_pairs(signatures, params)
-    edges = ((a, b) for a, b in pairs if is_same_story(signatures[a], signatures[b], params))
-    return stories_from(docs, signatures, components(len(docs), edges))
+    signatures, sequences = compute_signatures(
+        docs, params.shingle_size, params.num_perm, params.seed
+    )
+    found = verified(signatures, candidate_pairs(signatures, params), params)
+    return stories_from(docs, sequences, (m for _, _, m in found))
 
 
 @dataclass(frozen=True)
@@ -142,27 +177,45 @@ def grid(
     containments: Sequence[float],
     num_perm: int = 128,
     seed: int = 1,
+    candidate_threshold: float = 0.0,
+    min_shingles: int = MinHashParams.min_shingles,
+    lead_share: float = MinHashParams.lead_share,
+    lead_shingles: int = MinHashParams.lead_shingles,
 ) -> Iterable[GridPoint]:
     """The grouping of every combination, reusing work across them.
 
-    Signatures are computed once per shingle size and candidates once per threshold (banding
-    depends only on it); only verification and components run per containment.
+    Signatures are computed once per shingle size and candidates once per banding (the
+    candidate threshold, or each threshold when it is 0); only verification and grouping run
+    per threshold and containment.
     """
     for size in shingle_sizes:
-        signatures = compute_signatures(docs, size, num_perm, seed)
+        signatures, sequences = compute_signatures(docs, size, num_perm, seed, lead_shingles)
+        banded: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for threshold in thresholds:
-            banding = MinHashParams(num_perm=num_perm, shingle_size=size, threshold=threshold)
-            pairs = sorted(candidate_pairs(signatures, banding))
+            banding = MinHashParams(
+                num_perm=num_perm,
+                shingle_size=size,
+                threshold=threshold,
+                candidate_threshold=candidate_threshold,
+                min_shingles=min_shingles,
+            )
+            key = (banding.bands, banding.rows)
+            if key not in banded:
+                banded[key] = sorted(candidate_pairs(signatures, banding))
+            pairs = banded[key]
             for containment in containments:
                 params = MinHashParams(
                     num_perm=num_perm,
                     shingle_size=size,
                     threshold=threshold,
+                    candidate_threshold=candidate_threshold,
                     containment=containment,
                     seed=seed,
+                    min_shingles=min_shingles,
+                    lead_share=lead_share,
+                    lead_shingles=lead_shingles,
                 )
-                edges = [
-                    (a, b) for a, b in pairs if is_same_story(signatures[a], signatures[b], params)
-                ]
-                labels, canonical = stories_from(docs, signatures, components(len(docs), edges))
+                found = verified(signatures, pairs, params)
+                labels, canonical = stories_from(docs, sequences, (m for _, _, m in found))
+                edges = [(a, b) for a, b, _ in found]
                 yield GridPoint(params, labels, canonical, pairs, edges)

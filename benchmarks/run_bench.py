@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
+HARD_KINDS = ("shared passage", "brief", "brief host", "near-empty", "near-empty page", "CJK")
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(PROJECT))
 
@@ -59,7 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--signature-docs", type=int, default=5000, help="Docs timed for signatures.")
     p.add_argument("--grid-shingles", default="3,4,5")
     p.add_argument("--grid-thresholds", default="0.3,0.4,0.5")
-    p.add_argument("--grid-containments", default="0.6,0.7,0.8")
+    p.add_argument("--grid-containments", default="0.4,0.5,0.6")
+    p.add_argument("--easy", action="store_true", help="Also score the corpus without hard kinds.")
+    p.add_argument(
+        "--splice",
+        action="store_true",
+        help="Replace only the rendered sections in --output, keeping the others.",
+    )
     return p
 
 
@@ -75,9 +82,12 @@ def _quality(score: dict[str, Any]) -> dict[str, Any]:
         "by_kind": score["by_kind"],
         "canonical": {
             "accuracy": canonical.accuracy,
+            "accuracy_identical": canonical.accuracy_identical,
             "stories": canonical.stories,
             "beaten_by": dict(canonical.beaten_by),
         },
+        "precision_by_kind": score["precision_by_kind"],
+        "kind_docs": score["kind_docs"],
         "counts": score["counts"],
         "template_merges": score["template_merges"],
         "template_singletons": score["template_singletons"],
@@ -111,14 +121,29 @@ def _grid(truth, docs, file_of, run_labels, params, args) -> tuple[list[dict[str
     sizes = sorted({params.shingle_size, *(int(v) for v in args.grid_shingles.split(","))})
     thresholds = sorted({params.threshold, *_floats(args.grid_thresholds)})
     containments = sorted({params.containment, *_floats(args.grid_containments)})
-    combos = grid(docs, sizes, thresholds, containments, params.num_perm, params.seed)
+    combos = grid(
+        docs,
+        sizes,
+        thresholds,
+        containments,
+        params.num_perm,
+        params.seed,
+        candidate_threshold=params.candidate_threshold,
+        min_shingles=params.min_shingles,
+        lead_share=params.lead_share,
+        lead_shingles=params.lead_shingles,
+    )
     story = [truth["files"][file_of[doc.doc_id]]["story"] for doc in docs]
+    from wirestory.transforms.signatures import normalise
+
+    tokens = {file_of[doc.doc_id]: normalise(doc.text) for doc in docs}
     for point in combos:
         combo = point.params
         score = score_run(
             truth,
             {file_of[d]: label for d, label in point.labels.items()},
             {file_of[d]: flag for d, flag in point.canonical.items()},
+            tokens,
         )
         pairs = score["pairs"]
         # Direct true pairs LSH proposed, and those verification kept (before transitivity).
@@ -139,6 +164,15 @@ def _grid(truth, docs, file_of, run_labels, params, args) -> tuple[list[dict[str
                 "f1": pairs.f1,
                 "ari": pairs.ari,
                 "canonical": score["canonical"].accuracy,
+                "canonical_identical": score["canonical"].accuracy_identical,
+                "hard_precision": min(
+                    (
+                        f / t
+                        for k, (t, f) in score["precision_by_kind"].items()
+                        if k in HARD_KINDS and t
+                    ),
+                    default=1.0,
+                ),
                 "template_merges": score["template_merges"],
             }
         )
@@ -192,6 +226,27 @@ def _dedup(truth, docs, rows, file_of, params, args, work: Path) -> list[dict[st
     return results
 
 
+def _easy_quality(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Quality at the defaults on the corpus without the hard kinds (synd_corpus --easy)."""
+    from wirestory.transforms.signatures import normalise
+
+    from benchmarks.bench_speed import run_wirestory
+    from benchmarks.dedup_metrics import read_run, score_run
+    from benchmarks.synd_corpus import ensure_corpus
+
+    corpus = args.work_dir / f"easy-{n}-s{args.seed}"
+    output = args.work_dir / f"easy-out-{n}-s{args.seed}"
+    print(f"[{n}] easy corpus {corpus}", flush=True)
+    truth, _ = ensure_corpus(corpus, n, args.seed, force=args.regenerate, easy=True)
+    if not (args.reuse_run and (output / "manifest.json").is_file()):
+        run_wirestory(corpus, output, args.workers, ["--overwrite", "--quiet", *args.extra])
+    rows = read_run(output, corpus)
+    labels = {f: r["story_id"] for f, r in rows.items()}
+    canonical = {f: r["is_canonical"] for f, r in rows.items()}
+    tokens = {f: normalise(r["text"]) for f, r in rows.items()}
+    return _quality(score_run(truth, labels, canonical, tokens))
+
+
 def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> dict[str, Any]:
     """Every requested section for one corpus size."""
     from benchmarks.bench_dedup import signature_timings
@@ -224,8 +279,13 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
     rows = read_run(output, corpus)
     labels = {f: r["story_id"] for f, r in rows.items()}
     canonical = {f: r["is_canonical"] for f, r in rows.items()}
+    from wirestory.transforms.signatures import normalise
+
+    tokens = {f: normalise(r["text"]) for f, r in rows.items()}
     if "quality" in sections:
-        size["quality"] = _quality(score_run(truth, labels, canonical))
+        size["quality"] = _quality(score_run(truth, labels, canonical, tokens))
+        if args.easy and n == args.grid_docs:
+            size["quality_easy"] = _easy_quality(n, args)
     docs = sorted(
         (Doc(r["doc_id"], r["text"], r["word_count"], r["published"]) for r in rows.values()),
         key=lambda d: d.doc_id,
@@ -273,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from wirestory.transforms.signatures import MinHashParams
 
-    from benchmarks.bench_report import machine_info, render
+    from benchmarks.bench_report import machine_info, render, splice
 
     sections = set(SECTIONS if args.sections == "all" else args.sections.split(","))
     if sections - set(SECTIONS):
@@ -300,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = time.perf_counter() - clock
     results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["notes"] = THIRD_PARTY_NOTES if "dedup" in sections else []
-    args.output.write_text(render(results), encoding="utf-8")
+    text = render(results)
+    if args.splice and args.output.is_file():
+        text = splice(args.output.read_text(encoding="utf-8"), text)
+    args.output.write_text(text, encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"run_bench: wrote {args.output} in {results['seconds']:.0f} s")

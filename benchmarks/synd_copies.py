@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from wirestory.pipeline.demo import Outlet
 
+from benchmarks.synd_kinds import edit_chars
 from benchmarks.synd_stories import AGENCY, Deriver, Story
 
 MONTHS = (
@@ -70,6 +71,12 @@ KINDS = (
     "plain text",
     "gzip",
     "<br> body",
+    "shared passage",
+    "brief",
+    "brief host",
+    "near-empty",
+    "CJK",
+    "CJK edits",
 )
 
 
@@ -184,8 +191,13 @@ def make_copy(
         paras, complete = paras[:keep], keep == len(paras)
         if rng.random() < 0.6:
             rate = rng.uniform(0.005, 0.08)
-            paras = edit_words(paras, rng, rate)
-            kinds += ["word edits"] + (["word edits >=4%"] if rate >= 0.04 else [])
+            if "CJK" in story.kinds:
+                kanji = "".join(sorted(set(re.findall(r"[\u4e00-\u9fff]", "".join(paras)))))
+                paras = edit_chars(paras, rng, rate, kanji or "日")
+                kinds.append("CJK edits")
+            else:
+                paras = edit_words(paras, rng, rate)
+                kinds += ["word edits"] + (["word edits >=4%"] if rate >= 0.04 else [])
         if rng.random() < 0.5:
             paras = restyle(paras, rng)
             kinds.append("style edits")
@@ -225,6 +237,7 @@ def make_copy(
     fmt = "html" if original or rng.random() >= 0.27 else "txt"
     gz = not original and rng.random() < 0.27
     kinds += ["original"] if original else []
+    kinds += list(story.kinds)
     kinds += ["plain text"] if fmt == "txt" else []
     kinds += ["gzip"] if gz else []
     kinds += ["<br> body"] if fmt == "html" and outlet.br_body else []

@@ -22,6 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synd_copies import Copy, make_copy, render_html, render_text
+from benchmarks.synd_kinds import (
+    NEAR_EMPTY_SHARE,
+    KindMaker,
+    bare_page,
+    is_japanese,
+    near_empty_story,
+)
 from benchmarks.synd_stories import (
     DEFAULT_GROUND_TRUTH,
     Deriver,
@@ -54,24 +61,31 @@ def truth_path_for(corpus_dir: Path) -> Path:
 
 
 def plan_stories(
-    seed: int, docs: int, ground_truth: Path, max_articles: int | None
+    seed: int, docs: int, ground_truth: Path, max_articles: int | None, easy: bool = False
 ) -> tuple[list[tuple[Story, int]], list[Story], Deriver]:
-    """(story, copies) pairs filling docs minus the template singletons, and those singletons."""
+    """(story, copies) pairs filling docs minus the singletons, and the singletons (template
+    pages, then near-empty pages). `easy`: without the hard kinds of synd_kinds."""
     articles = load_articles(ground_truth)
     base = article_stories(seed, articles)[:max_articles]
     deriver = Deriver(seed, articles)
+    japanese = [p for _, paras in articles.values() if is_japanese(paras) for p in paras]
+    maker = KindMaker(seed, deriver, japanese)
+    derive = deriver.story if easy else maker.story
     templates = max(1, round(TEMPLATE_SHARE * docs)) if docs > 1 else 0
-    budget = docs - templates
+    empties = 0 if easy or docs < 100 else round(NEAR_EMPTY_SHARE * docs)
+    budget = docs - templates - empties
     plan: list[tuple[Story, int]] = []
     while budget > 0:
         i = len(plan)
-        story = base[i] if i < len(base) else deriver.story(i - len(base))
+        story = base[i] if i < len(base) else derive(i - len(base))
         rng = rng_for(seed, story.key, "copies")
         copies = 1 if rng.random() < SINGLETON_SHARE else rng.randint(2, 6)
         copies = min(copies, budget)
         plan.append((story, copies))
         budget -= copies
-    return plan, [deriver.template_story(j) for j in range(templates)], deriver
+    singletons = [deriver.template_story(j) for j in range(templates)]
+    singletons += [near_empty_story(seed, j) for j in range(empties)]
+    return plan, singletons, deriver
 
 
 def _others(seed: int, key: str, headlines: list[str], own: str, count: int) -> list[str]:
@@ -92,10 +106,10 @@ def _file_name(copy: Copy, number: int) -> str:
 
 
 def iter_copies(
-    seed: int, docs: int, ground_truth: Path, max_articles: int | None
+    seed: int, docs: int, ground_truth: Path, max_articles: int | None, easy: bool = False
 ) -> Iterator[tuple[Copy, int]]:
     """Every copy of the corpus in file order, with its copy number within the story."""
-    plan, templates, deriver = plan_stories(seed, docs, ground_truth, max_articles)
+    plan, templates, deriver = plan_stories(seed, docs, ground_truth, max_articles, easy)
     headlines = sorted({s.headline for s, _ in plan})
     by_slug = {o.slug: o for o in OUTLETS}
     for story, copies in plan:
@@ -111,7 +125,12 @@ def iter_copies(
         outlet = by_slug[rng.choice(TEMPLATE_OUTLETS)]
         others = _others(seed, story.key, headlines, story.headline, 8)
         copy = make_copy(story, outlet, rng, others, deriver, original=True)
-        yield replace(copy, kinds=("template singleton",)), 0
+        if story.origin == "near-empty":  # a text file, a bare page or an outlet's page
+            form = rng.choice(("txt", "txt", "bare", "page"))
+            kinds = ("near-empty page",) if form == "page" else (*story.kinds, form)
+            yield replace(copy, fmt="txt" if form == "txt" else "html", kinds=kinds), 0
+        else:
+            yield replace(copy, kinds=("template singleton",)), 0
 
 
 def generate_corpus(
@@ -121,6 +140,7 @@ def generate_corpus(
     truth_path: str | Path | None = None,
     max_articles: int | None = None,
     ground_truth: Path = DEFAULT_GROUND_TRUTH,
+    easy: bool = False,
 ) -> dict[str, Any]:
     """Writes `docs` files under out_dir and the truth JSON beside it; returns the truth."""
     if not 1 <= docs <= MAX_DOCS:
@@ -131,10 +151,14 @@ def generate_corpus(
         raise ValueError("the truth file must not be inside the corpus directory")
     files: dict[str, dict[str, Any]] = {}
     stories: dict[str, dict[str, Any]] = {}
-    for number, (copy, n) in enumerate(iter_copies(seed, docs, ground_truth, max_articles)):
+    copies = iter_copies(seed, docs, ground_truth, max_articles, easy)
+    for number, (copy, n) in enumerate(copies):
         rel = _file_name(copy, number)
         crng = rng_for(seed, copy.story.key, n, "render")
-        text = render_text(copy, crng) if copy.fmt == "txt" else render_html(copy)
+        if "bare" in copy.kinds:
+            text = bare_page(copy)
+        else:
+            text = render_text(copy, crng) if copy.fmt == "txt" else render_html(copy)
         data = text.encode("utf-8")
         if copy.gz:
             data = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: reproducible bytes
@@ -152,6 +176,7 @@ def generate_corpus(
         "seed": seed,
         "docs": docs,
         "max_articles": max_articles,
+        "easy": easy,
         "fingerprint": generator_fingerprint(ground_truth),
         "files": dict(sorted(files.items())),
         "stories": stories,
@@ -167,23 +192,27 @@ def load_truth(path: Path) -> dict[str, Any]:
 
 
 def ensure_corpus(
-    out_dir: Path, docs: int, seed: int, max_articles: int | None = None, force: bool = False
+    out_dir: Path,
+    docs: int,
+    seed: int,
+    max_articles: int | None = None,
+    force: bool = False,
+    easy: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """(truth, whether it was generated now): a corpus with the same arguments is reused."""
     truth_file = truth_path_for(out_dir)
     if truth_file.is_file() and not force:
         truth = load_truth(truth_file)
-        wanted = (seed, docs, max_articles, generator_fingerprint())
-        same = (
-            tuple(truth.get(k) for k in ("seed", "docs", "max_articles", "fingerprint")) == wanted
-        )
+        wanted = (seed, docs, max_articles, easy, generator_fingerprint())
+        keys = ("seed", "docs", "max_articles", "easy", "fingerprint")
+        same = tuple(truth.get(k) for k in keys) == wanted
         if same and sum(1 for p in out_dir.rglob("*") if p.is_file()) == docs:
             return truth, False
     if out_dir.exists():
         if not truth_file.is_file():
             raise ValueError(f"{out_dir} exists and is not a generated corpus: not replacing it")
         shutil.rmtree(out_dir)
-    return generate_corpus(out_dir, docs, seed, truth_file, max_articles), True
+    return generate_corpus(out_dir, docs, seed, truth_file, max_articles, easy=easy), True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,15 +224,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=None, help="Truth file (beside OUT_DIR).")
     parser.add_argument("--max-articles", type=int, default=None, help="Use fewer real bodies.")
     parser.add_argument("--force", action="store_true", help="Regenerate even if up to date.")
+    parser.add_argument(
+        "--easy", action="store_true", help="Without shared passages, briefs, near-empty, CJK."
+    )
     args = parser.parse_args(argv)
     try:
         if args.truth:
             truth = generate_corpus(
-                args.out_dir, args.docs, args.seed, args.truth, args.max_articles
+                args.out_dir, args.docs, args.seed, args.truth, args.max_articles, easy=args.easy
             )
         else:
             truth, _ = ensure_corpus(
-                args.out_dir, args.docs, args.seed, args.max_articles, args.force
+                args.out_dir, args.docs, args.seed, args.max_articles, args.force, args.easy
             )
     except ValueError as err:
         print(f"synd_corpus: {err}", file=sys.stderr)

@@ -73,6 +73,7 @@ class Story:
     reporter: str
     section: str
     day: date
+    kinds: tuple[str, ...] = ()  # the corpus's hard kinds this story carries (synd_kinds)
 
 
 def rng_for(seed: int, *parts: object) -> random.Random:
@@ -179,13 +180,13 @@ class Deriver:
         vocabulary = Counter(
             w.lower() for paras in latin.values() for p in paras for w in _LONG.findall(p)
         )
-        self._vocabulary = sorted(
+        self.vocabulary = sorted(
             w for w in vocabulary if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS
         )
-        self._sentences = sorted(
+        self.sentences = sorted(
             {s for paras in self._donors.values() for p in paras for s in _sentences(p)}
         )
-        self._short = [s for s in self._sentences if len(s.split()) <= 30]
+        self._short = [s for s in self.sentences if len(s.split()) <= 30]
 
     def relexicalise(self, text: str, mapping: dict[str, str], rng: random.Random) -> str:
         """Replaces every long word and number through `mapping`, extended as words appear."""
@@ -198,7 +199,7 @@ class Deriver:
             if low in FUNCTION_WORDS:
                 return word
             if low not in mapping:
-                mapping[low] = rng.choice(self._vocabulary)
+                mapping[low] = rng.choice(self.vocabulary)
             new = mapping[low]
             if word.isupper() and len(word) > 1:
                 return new.upper()
@@ -250,7 +251,7 @@ class Deriver:
                 f"Additional reporting for {outlet_name} by {rng.choice(REPORTERS)}.",
             )
         )
-        unique = self.relexicalise(_clip(rng.choice(self._sentences), 28), {}, rng)
+        unique = self.relexicalise(_clip(rng.choice(self.sentences), 28), {}, rng)
         return f"{lead} {unique}"
 
 

@@ -5,31 +5,36 @@ from __future__ import annotations
 import apache_beam as beam
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.transforms.candidates import FindSimilarPairs
-from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from wirestory.transforms.components import DEFAULT_ROUNDS
 from wirestory.transforms.containers import SKIPPED, ReadContainers
 from wirestory.transforms.extract import ExtractArticles
 from wirestory.transforms.extractors import ExtractionSettings
+from wirestory.transforms.grouping import GroupMatches
 from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, MatchInputs, ReadDocuments
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
-from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.stories import OVERSIZED, STORIES, AssignStories
 from wirestory.transforms.write import SummariseRun, WriteTables, log_progress
 
 
 @beam.typehints.with_input_types(ExtractedArticle)
 class GroupStories(beam.PTransform):
-    """Articles -> article rows (main output) and story rows ('stories') via MinHash LSH."""
+    """Articles -> {'articles': article rows, 'stories': story rows, 'oversized': (label, size)
+    of the groups above max_story_size, 'signatures': Signature records}, via MinHash LSH and
+    exact verification."""
 
     def __init__(self, params: MinHashParams, cc_rounds: int = DEFAULT_ROUNDS) -> None:
         super().__init__()
         self._params = params
         self._cc_rounds = cc_rounds
 
-    def expand(self, articles: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+    def expand(self, articles: beam.PCollection) -> dict[str, beam.PCollection]:
         signatures = articles | "Signatures" >> ComputeSignatures(self._params)
-        edges = signatures | "Candidates" >> FindSimilarPairs(self._params)
-        labels = edges | "Clusters" >> ConnectedComponents(self._cc_rounds)
-        return (articles, signatures, labels) | "Canonical" >> AssignStories()
+        matches = signatures | "Candidates" >> FindSimilarPairs(self._params)
+        groups = matches | "Clusters" >> GroupMatches(self._cc_rounds)
+        inputs = (articles, groups["labels"], groups["matches"])
+        assigned = inputs | "Canonical" >> AssignStories(self._params)
+        return {**assigned, "signatures": signatures}
 
 
 @beam.typehints.with_input_types(str)
@@ -76,11 +81,16 @@ def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory
     rounds = options.cc_rounds or DEFAULT_ROUNDS
     grouped = inputs["articles"] | "GroupStories" >> GroupStories(options.minhash_params(), rounds)
     tables = {
-        "articles": grouped.articles | "ProgressGrouped" >> log_progress("grouped"),
-        "stories": grouped.stories,
+        "articles": grouped["articles"] | "ProgressGrouped" >> log_progress("grouped"),
+        "stories": grouped[STORIES],
         "rejects": inputs["rejects"],
     }
     _ = tables | "WriteTables" >> WriteTables(directory)
-    counted = {"inputs": inputs["files"], "skipped": inputs["skipped"], **tables}
-    counted[UNITS] = inputs[UNITS]
+    counted = {
+        "inputs": inputs["files"],
+        "skipped": inputs["skipped"],
+        "oversized": grouped[OVERSIZED],
+        UNITS: inputs[UNITS],
+        **tables,
+    }
     _ = counted | "Summarise" >> SummariseRun(directory)

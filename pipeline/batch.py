@@ -14,9 +14,8 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from wirestory.pipeline.assembly import GroupStories
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.transforms.candidates import FindSimilarPairs
-from wirestory.transforms.components import ConnectedComponents
 from wirestory.transforms.containers import SKIPPED as SKIPPED_RECORDS
 from wirestory.transforms.containers import ReadContainers
 from wirestory.transforms.extract import ExtractArticles
@@ -30,8 +29,8 @@ from wirestory.transforms.incremental import (
 )
 from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, MatchInputs, ReadDocuments
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
-from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
-from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.signatures import MinHashParams
+from wirestory.transforms.stories import OVERSIZED
 from wirestory.transforms.tables import WriteShards, shard_of
 from wirestory.transforms.write import log_progress
 
@@ -140,17 +139,15 @@ def build_batch_pipeline(
     )
 
     # Grouping within the batch, exactly as a one-shot run groups.
-    signatures = articles | "Signatures" >> ComputeSignatures(ctx.params)
-    edges = signatures | "Candidates" >> FindSimilarPairs(ctx.params)
-    labels = edges | "Clusters" >> ConnectedComponents(ctx.cc_rounds)
-    grouped = (articles, signatures, labels) | "Canonical" >> AssignStories()
+    grouped = articles | "GroupStories" >> GroupStories(ctx.params, ctx.cc_rounds)
+    signatures = grouped["signatures"]
 
     # Against the dataset's history.
     dates = articles | "DocDates" >> beam.Map(_doc_date, ctx.ingest_date)
     matches = (signatures, dates) | "MatchHistory" >> MatchHistory(
         ctx.params, ctx.bands, ctx.documents, ctx.buckets, ctx.lookback_days
     )
-    joined = (grouped.articles, grouped[STORIES], matches) | "JoinExisting" >> (
+    joined = (grouped["articles"], grouped[STORIES], matches) | "JoinExisting" >> (
         JoinExistingStories()
     )
     rows = joined.articles | "ProgressGrouped" >> log_progress("grouped")
@@ -188,6 +185,7 @@ def build_batch_pipeline(
         _tallied(records[SKIPPED_RECORDS], "skipped_records"),
         _listed(written | "AllWritten" >> beam.Flatten(), "written"),
         _listed(joined[UPDATES], "story_updates"),
+        _listed(grouped[OVERSIZED], "oversized"),
     ]
     _ = (
         entries

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
     demo.add_argument("--seed", type=int, default=7, help="Corpus generator seed.")
     _add_run_flags(demo)
+    explain = commands.add_parser("explain", help="Why an article is in its story.")
+    explain.add_argument("dataset", help="A wirestory output directory.")
+    explain.add_argument("doc_id", help="The article's doc_id.")
+    report = commands.add_parser("report", help="Write a self-contained HTML report.")
+    report.add_argument("dataset", help="A wirestory output directory.")
+    report.add_argument("--output", default="report.html", help="HTML file (report.html).")
     return parser
 
 
@@ -170,9 +176,28 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> dict[str, Any]:
     return manifest
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    """`explain` and `report`: read a dataset, never run a pipeline."""
+    try:
+        if args.command == "explain":
+            from wirestory.pipeline.explain import explain
+
+            print(explain(args.dataset, args.doc_id))
+        else:
+            from wirestory.pipeline.report import write_report
+
+            print(f"wirestory: wrote {write_report(args.dataset, args.output)}")
+    except (KeyError, OSError, ValueError) as err:
+        print(f"wirestory: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parses the command line, runs, prints the summary; returns the exit code."""
     args, beam_args = _parser().parse_known_args(argv)
+    if args.command in ("explain", "report"):
+        return _inspect(args)
     _configure_logging(args.quiet)
     try:
         flags.validate({**flags.DEFAULTS, **vars(args)}, getattr(args, "workers", None))

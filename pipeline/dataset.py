@@ -50,25 +50,17 @@ class DatasetBusy(DatasetError):
 class DatasetConfig:
     """Settings fixed when a dataset is created: its index is only valid with them."""
 
-    num_perm: int
-    shingle_size: int
-    threshold: float
-    containment: float
-    seed: int
+    similarity: dict[str, Any]  # MinHashParams fields
     buckets: int = 32
     format: int = 1
 
     @classmethod
     def from_params(cls, params: MinHashParams) -> DatasetConfig:
-        return cls(
-            params.num_perm, params.shingle_size, params.threshold, params.containment, params.seed
-        )
+        return cls(dataclasses.asdict(params))
 
     def params(self) -> MinHashParams:
         """The similarity settings every ingest into this dataset uses."""
-        return MinHashParams(
-            self.num_perm, self.shingle_size, self.threshold, self.containment, self.seed
-        )
+        return MinHashParams(**self.similarity)
 
 
 def _uri(path: str) -> str:

@@ -17,11 +17,12 @@ from wirestory.pipeline.errors import UsageError
 
 MIB = 1024**2
 DEFAULTS: dict[str, Any] = {
-    "threshold": 0.3,
+    "threshold": 0.4,
     "containment": 0.5,
     "shingle_size": 3,
     "num_perm": 128,
     "cc_rounds": None,
+    "max_story_size": 1000,
     "max_file_bytes": 20 * MIB,
     "max_decompressed_bytes": 50 * MIB,
     "max_extract_seconds": 20.0,
@@ -81,15 +82,15 @@ def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = N
         parser,
         "threshold",
         float,
-        "Estimated Jaccard similarity at which two articles are "
-        "the same story, in (0, 1) (default: %(default)s).",
+        "Jaccard similarity of the shingle sets at which two articles join (and so may join "
+        "their stories), in (0, 1) (default: %(default)s).",
     )
     _flag(
         parser,
         "containment",
         float,
-        "Share of a shorter copy found in a longer one that "
-        "also makes it the same story, in (0, 1] (default: %(default)s).",
+        "Share of a shorter copy found in a longer one (lead included) that attaches it to "
+        "the longer one's story, in (0, 1] (default: %(default)s).",
     )
     _flag(parser, "shingle_size", int, "Words per shingle, >= 1 (default: %(default)s).")
     _flag(
@@ -100,6 +101,13 @@ def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = N
         "cc_rounds",
         int,
         "Connected-components rounds in the graph, >= 1 (default: sized from the input).",
+    )
+    _flag(
+        parser,
+        "max_story_size",
+        int,
+        "A story larger than this (template pages, a bad input) is labelled without gathering "
+        "its members and listed in the manifest, >= 2 (default: %(default)s).",
     )
     _flag(
         parser,
@@ -211,7 +219,12 @@ def validate(values: Mapping[str, Any], workers: int | None = None) -> None:
     threshold, containment = get("threshold"), get("containment")
     _check(_number(threshold) and 0 < threshold < 1, "--threshold", "in (0, 1)", threshold)
     _check(_number(containment) and 0 < containment <= 1, "--containment", "in (0, 1]", containment)
-    for name, low in (("shingle_size", 1), ("num_perm", 2), ("max_file_bytes", 1)):
+    for name, low in (
+        ("shingle_size", 1),
+        ("num_perm", 2),
+        ("max_file_bytes", 1),
+        ("max_story_size", 2),
+    ):
         value = get(name)
         _check(_number(value) and value >= low, "--" + name.replace("_", "-"), f">= {low}", value)
     for name, low in (("max_decompressed_bytes", 1), ("max_extract_memory", 0)):

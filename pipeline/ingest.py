@@ -83,7 +83,7 @@ def open_dataset(root: str, options: WirestoryOptions) -> Dataset:
     if not Dataset.exists(root):
         return Dataset.create(root, DatasetConfig.from_params(options.minhash_params()))
     dataset = Dataset.open(root)
-    fixed = dataclasses.asdict(dataset.config)
+    fixed = dataset.config.similarity
     differing = [
         f"--{key.replace('_', '-')} {value} (the dataset has {fixed[key]})"
         for key, value in options.similarity_overrides().items()
@@ -172,6 +172,10 @@ def run_batch(
         "rejects_by_reason": summary.get("rejects_by_reason", {}),
         "skipped": summary.get("skipped", {}),
         "skipped_records": summary.get("skipped_records", {}),
+        "oversized_stories": [
+            {"story_id": f"st_{label}", "size": size}
+            for label, size in summary.get("oversized", [])
+        ],
         "pipeline_seconds": round(time.monotonic() - started, 3),
     }
     # A broken install commits nothing (the batch's reject files name the first failure).
@@ -250,6 +254,7 @@ def summarise(
         "rejects_by_reason": tally("rejects_by_reason"),
         "skipped": tally("skipped"),
         "skipped_records": tally("skipped_records"),
+        "oversized_stories": [s for b in batches for s in b.get("oversized_stories", [])],
         "tables": dataset.counts(),
         "seconds": round(seconds, 3),
     }

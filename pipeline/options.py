@@ -34,6 +34,7 @@ class WirestoryOptions(PipelineOptions):
             shingle_size=self.shingle_size,
             threshold=self.threshold,
             containment=self.containment,
+            max_story_size=self.max_story_size,
         )
 
     def similarity_overrides(self) -> dict[str, Any]:

@@ -116,6 +116,8 @@ def run(
             "skipped_records": summary["skipped_records"],
             "skipped_documents": summary["skipped"],
             "largest_stories": output.largest_stories(building),
+            # Components above --max-story-size: template pages or a bad input, to look at.
+            "oversized_stories": summary["oversized_stories"],
             "parameters": {
                 "minhash": dataclasses.asdict(params),
                 "read_limits": dataclasses.asdict(wirestory.read_limits()),

@@ -49,7 +49,21 @@ class Article(BaseModel):
     story_id: str = Field(description="Id of the story group this article belongs to.")
     is_canonical: bool = Field(description="True for the one canonical copy of each story.")
     similarity: float = Field(
-        description="Estimated Jaccard similarity to the canonical copy (1.0 for it)."
+        description="Exact Jaccard similarity of the shingle sets to the canonical copy (1.0 "
+        "for it)."
+    )
+    matched_doc_id: str | None = Field(
+        description="The document this article joined its story through: a verified match "
+        "on the path to the canonical copy. Null for the story's first document, the "
+        "canonical copy (and for a story of one)."
+    )
+    match_jaccard: float | None = Field(
+        description="Exact Jaccard similarity of the shingle sets of this article and "
+        "matched_doc_id; null when matched_doc_id is."
+    )
+    match_containment: float | None = Field(
+        description="Share of the shorter document's shingles found in the longer one, for "
+        "this article and matched_doc_id; null when matched_doc_id is."
     )
 
 
@@ -103,6 +117,12 @@ class IndexedDocument(BaseModel):
     )
     num_shingles: int = Field(description="Distinct shingles (0 for a reject).")
     hashvalues: bytes | None = Field(description="MinHash values, little-endian uint32.")
+    shingle_keys: bytes | None = Field(
+        description="Sorted distinct shingle keys (little-endian uint32), for exact verification."
+    )
+    lead_keys: bytes | None = Field(
+        description="Keys of the opening shingles, for the containment lead rule."
+    )
     batch: int = Field(description="Ingest batch that added it.")
 
 

@@ -9,11 +9,20 @@ from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.candidates import (
     FindSimilarPairs,
     bucket_pairs,
+    compare,
     estimated_containment,
     is_same_story,
 )
 from wirestory.transforms.records import Signature
-from wirestory.transforms.signatures import MinHasher, MinHashParams, shingles
+from wirestory.transforms.signatures import (
+    MinHasher,
+    MinHashParams,
+    lead_keys,
+    normalise,
+    shingle_keys,
+    shingle_sequence,
+    shingles,
+)
 
 from tests.conftest import local_pipeline
 
@@ -24,7 +33,13 @@ def _signatures(texts: dict[str, str]) -> list[Signature]:
     ids = sorted(texts)
     sets = [shingles(texts[i], PARAMS.shingle_size) for i in ids]
     values = MinHasher(PARAMS.num_perm, PARAMS.seed).signatures(sets)
-    return [Signature(i, len(s), v.tobytes()) for i, s, v in zip(ids, sets, values, strict=True)]
+    seqs = [shingle_sequence(normalise(texts[i]), PARAMS.shingle_size) for i in ids]
+    keys = [shingle_keys(normalise(texts[i]), PARAMS.shingle_size).tobytes() for i in ids]
+    leads = [lead_keys(seq, PARAMS.lead_shingles).tobytes() for seq in seqs]
+    return [
+        Signature(i, len(s), v.tobytes(), k, lead)
+        for i, s, v, k, lead in zip(ids, sets, values, keys, leads, strict=True)
+    ]
 
 
 def _story(rng: random.Random, words: int) -> list[str]:
@@ -75,7 +90,42 @@ def test_find_similar_pairs_transform() -> None:
                 variant[i] = f"x{copy}"
             texts[f"s{s}c{copy}"] = " ".join(variant)
     texts["lonely"] = " ".join(_story(rng, 400))
-    expected = [(f"s{s}c{a}", f"s{s}c{b}") for s in range(3) for a, b in ((0, 1), (0, 2), (1, 2))]
+    expected = [
+        tuple(sorted((f"s{s}c{a}", f"s{s}c{b}")))
+        for s in range(3)
+        for a, b in ((0, 1), (0, 2), (1, 2))
+    ]
     with local_pipeline() as p:
-        edges = p | beam.Create(_signatures(texts)) | FindSimilarPairs(PARAMS)
-        assert_that(edges, equal_to(expected))
+        matches = p | beam.Create(_signatures(texts)) | FindSimilarPairs(PARAMS)
+        pairs = matches | beam.Map(lambda m: tuple(sorted((m.small, m.large))))
+        assert_that(pairs, equal_to(expected))
+
+
+def test_documents_without_words_are_never_candidates() -> None:
+    # Before: "• • •" had no shingles, an all-maximum signature, and every band in common with
+    # every other empty document, so all of them merged into one story.
+    texts = {"e1": "• • •", "e2": "* * *", "e3": "—", "e4": "Photo: AP", "e5": "Photo: AP"}
+    with local_pipeline() as p:
+        matches = p | beam.Create(_signatures(texts)) | FindSimilarPairs(PARAMS)
+        assert_that(matches, equal_to([]))
+
+
+def test_compare_is_exact_and_tells_edges_from_containment() -> None:
+    rng = random.Random(11)
+    story = _story(rng, 400)
+    texts = {
+        "full": " ".join(story),
+        "half": " ".join(story[:200]),  # J ~ 0.5: an edge
+        "fifth": " ".join(story[:80]),  # J ~ 0.2, inside with the lead: containment only
+        "middle": " ".join(story[200:260]),  # inside, but not the lead: a repeated passage
+        "other": " ".join(story[:60] + _story(rng, 300)),  # shares a passage: neither
+    }
+    sig = {s.doc_id: s for s in _signatures(texts)}
+    edge = compare(sig["full"], sig["half"], PARAMS)
+    assert edge is not None and edge.is_jaccard_edge and edge.small == "half"
+    assert edge.jaccard == 198 / 398
+    inside = compare(sig["fifth"], sig["full"], PARAMS)
+    assert inside is not None and not inside.is_jaccard_edge
+    assert (inside.small, inside.large, inside.containment) == ("fifth", "full", 1.0)
+    assert compare(sig["other"], sig["full"], PARAMS) is None
+    assert compare(sig["middle"], sig["full"], PARAMS) is None

@@ -102,6 +102,23 @@ def test_seeds_are_five_articles_with_titles(demo_run) -> None:
         assert boilerplate not in texts
 
 
+def test_every_article_says_why_it_is_in_its_story(demo_run) -> None:
+    _, _, out, _ = demo_run
+    con = duckdb.connect()
+    con.sql(f"CREATE VIEW a AS SELECT * FROM '{out}/articles/*.parquet'")
+    # Null exactly for canonical copies; otherwise a verified match inside the same story.
+    bad = con.sql(
+        """SELECT a.doc_id FROM a LEFT JOIN a AS m ON m.doc_id = a.matched_doc_id
+           WHERE (a.is_canonical AND (a.matched_doc_id IS NOT NULL OR a.match_jaccard IS NOT NULL))
+              OR (NOT a.is_canonical AND (m.story_id IS DISTINCT FROM a.story_id
+                  OR NOT a.match_jaccard BETWEEN 0 AND 1
+                  OR NOT a.match_containment BETWEEN 0 AND 1))"""
+    ).fetchall()
+    assert bad == []
+    joined = "SELECT count(*) FROM a WHERE matched_doc_id IS NOT NULL"
+    assert con.sql(joined).fetchall()[0][0] > 0
+
+
 def test_stories_and_articles_agree(demo_run) -> None:
     _, _, out, _ = demo_run
     con = duckdb.connect()

@@ -15,7 +15,10 @@ from wirestory.transforms.signatures import (
     MinHasher,
     MinHashParams,
     band_keys,
+    lead_keys,
     normalise,
+    shingle_keys,
+    shingle_sequence,
     shingles,
     signature_values,
 )
@@ -57,10 +60,14 @@ def test_shingles_are_distinct_word_ngrams() -> None:
 def test_params_follow_datasketch_optimum_and_validate() -> None:
     from datasketch.lsh import _optimal_param
 
-    params = MinHashParams(threshold=0.7)
+    params = MinHashParams(threshold=0.7, candidate_threshold=0.7)
     assert (params.bands, params.rows) == _optimal_param(0.7, 128, 0.5, 0.5)
+    banded = MinHashParams(threshold=0.7, candidate_threshold=0.2)
+    assert (banded.bands, banded.rows) == _optimal_param(0.2, 128, 0.5, 0.5)
     with pytest.raises(ValueError):
         MinHashParams(threshold=1.5)
+    with pytest.raises(ValueError):
+        MinHashParams(candidate_threshold=1.5)
 
 
 def test_band_keys_equal_exactly_when_band_rows_equal() -> None:
@@ -83,7 +90,13 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
     size = MinHashParams().shingle_size
     expected = [
         Signature(
-            a.doc_id, len(shingles(a.text, size)), _datasketch(shingles(a.text, size)).tobytes()
+            a.doc_id,
+            len(shingles(a.text, size)),
+            _datasketch(shingles(a.text, size)).tobytes(),
+            shingle_keys(normalise(a.text), size).astype("<u4").tobytes(),
+            lead_keys(shingle_sequence(normalise(a.text), size), MinHashParams().lead_shingles)
+            .astype("<u4")
+            .tobytes(),
         )
         for a in articles
     ]
@@ -91,3 +104,24 @@ def test_compute_signatures_transform_matches_datasketch() -> None:
         out = p | beam.Create(articles) | ComputeSignatures(MinHashParams())
         assert_that(out, equal_to(expected))
     assert signature_values(expected[0]).dtype == np.uint32
+
+
+def test_scripts_without_spaces_are_shingled_on_characters() -> None:
+    # Before: \w+ took a whole Japanese clause as one token, so one edited character changed
+    # the clause's only shingle and two sentences gave a handful of shingles.
+    text = "東京都は新しい対策を発表した。Apple の iPhone も対象だ。ภาษาไทย"
+    tokens = normalise(text)
+    assert tokens[:4] == ["東", "京", "都", "は"]
+    assert "apple" in tokens and "iphone" in tokens
+    assert tokens[-2:] == ["ท", "ย"]
+    edited = text.replace("新", "新た")
+    a, b = shingle_keys(normalise(text), 3), shingle_keys(normalise(edited), 3)
+    shared = len(np.intersect1d(a, b))
+    assert len(a) >= 25 and shared / len(a) > 0.85
+
+
+def test_shingle_keys_are_the_distinct_token_ngrams() -> None:
+    keys = shingle_keys(["a", "b", "c", "a", "b", "c", "a", "b"], 3)
+    assert len(keys) == 3  # "a b c", "b c a", "c a b"
+    assert len(shingle_keys(["only", "two"], 3)) == 1
+    assert len(shingle_keys([], 3)) == 0

@@ -1,28 +1,26 @@
-"""Stories: canonical pick (most words, earliest date, smallest id) and row building."""
+"""Stories: canonical pick from the group's own content, explain columns, oversized groups."""
 
 from __future__ import annotations
 
 import datetime
 
 import apache_beam as beam
-import numpy as np
 from apache_beam.testing.util import assert_that, equal_to
-from wirestory.transforms.records import ExtractedArticle, Signature
-from wirestory.transforms.stories import (
-    STORIES,
-    AssignStories,
-    Member,
-    canonical_order,
-    rank_members,
-)
+from wirestory.transforms.candidates import Match
+from wirestory.transforms.canonical import Member, canonical_order, joined_through, rank_members
+from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import MinHashParams, normalise, shingle_sequence
+from wirestory.transforms.stories import STORIES, AssignStories
 
 from tests.conftest import local_pipeline
 
 D = datetime.date
+PARAMS = MinHashParams()
 
 
-def _member(doc_id: str, words: int, published: D | None) -> Member:
-    return Member(doc_id, words, published, None, None, b"")
+def _member(doc_id: str, words: int, published: D | None, text: str = "") -> Member:
+    sequence = shingle_sequence(normalise(text), 3).astype("<u4").tobytes() if text else b""
+    return Member(doc_id, words, published, None, None, sequence)
 
 
 def test_canonical_order_words_then_date_then_id() -> None:
@@ -36,7 +34,41 @@ def test_canonical_order_words_then_date_then_id() -> None:
     assert [m.doc_id for m in sorted(members, key=canonical_order)] == ["e", "a", "d", "b", "c"]
 
 
-def _article(doc_id: str, words: int, published: D | None, site: str) -> ExtractedArticle:
+def _words(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def test_canonical_is_the_complete_copy_without_an_outlets_additions() -> None:
+    story = _words("w", 300)
+    promo = ["sign", "up", "for", "our", "newsletter", "today"] * 2
+    edited = list(story)
+    for i in range(20, 300, 40):
+        edited[i] = "changed"
+    texts = {
+        "orig": story,
+        "padded": story[:150] + promo + story[150:] + _words("own", 30),  # longest
+        "trimmed": story[:140],
+        "edited": edited,
+    }
+    members = [_member(k, len(v), None, " ".join(v)) for k, v in texts.items()]
+    assert rank_members(members)[0].doc_id == "orig"
+    # Without the original, a complete copy still beats the trimmed one.
+    assert rank_members([m for m in members if m.doc_id != "orig"])[0].doc_id != "trimmed"
+
+
+def test_joined_through_follows_verified_matches_from_the_canonical() -> None:
+    matches = (
+        Match("b", "a", 0.8, 0.9, True),
+        Match("c", "b", 0.7, 0.8, True),
+        Match("c", "a", 0.4, 0.9, True),
+        Match("x", "a", 0.9, 1.0, True),  # x is not in the group
+    )
+    members = [Member(d, 1, None, None, None, b"", matches) for d in ("a", "b", "c")]
+    through = joined_through("a", members)
+    assert through == {"b": matches[0], "c": matches[1]}
+
+
+def _article(doc_id: str, text: str, published: D | None, site: str) -> ExtractedArticle:
     return ExtractedArticle(
         doc_id,
         f"/in/{doc_id}.html",
@@ -46,93 +78,78 @@ def _article(doc_id: str, words: int, published: D | None, site: str) -> Extract
         published,
         site,
         "en",
-        f"text of {doc_id}",
-        words,
+        text,
+        len(text.split()),
     )
 
 
-def test_assign_stories_builds_article_and_story_rows() -> None:
-    values = np.arange(128, dtype=np.uint32)
-    half = values.copy()
-    half[:64] += 1
+def test_assign_stories_builds_rows_with_explain_columns() -> None:
+    full = " ".join(_words("w", 100))
+    half = " ".join(_words("w", 50))
     articles = [
-        _article("a1", 300, D(2024, 5, 2), "one.example"),
-        _article("a2", 500, D(2024, 5, 1), "two.example"),
-        _article("a3", 500, D(2024, 5, 3), "one.example"),
-        _article("solo", 50, None, "three.example"),
+        _article("a1", half, D(2024, 5, 2), "one.example"),
+        _article("a2", full, D(2024, 5, 1), "two.example"),
+        _article("solo", "alone here", None, "three.example"),
     ]
-    signatures = [
-        Signature("a1", 10, values.tobytes()),
-        Signature("a2", 10, values.tobytes()),
-        Signature("a3", 10, half.tobytes()),
-        Signature("solo", 10, values.tobytes()),
-    ]
-    labels = [("a1", "a1"), ("a2", "a1"), ("a3", "a1")]
+    match = Match("a1", "a2", 48 / 98, 1.0, False)
     with local_pipeline() as p:
         rows = (
             p | "A" >> beam.Create(articles),
-            p | "S" >> beam.Create(signatures),
-            p | "L" >> beam.Create(labels),
-        ) | AssignStories()
-        story_of = rows.articles | beam.Map(
-            lambda r: (r["doc_id"], r["story_id"], r["is_canonical"], r["similarity"])
+            p | "L" >> beam.Create([("a1", "a2"), ("a2", "a2")]),
+            p | "M" >> beam.Create([match]),
+        ) | AssignStories(PARAMS)
+        story_of = rows["articles"] | beam.Map(
+            lambda r: (
+                r["doc_id"],
+                r["story_id"],
+                r["is_canonical"],
+                r["matched_doc_id"],
+                r["match_containment"],
+            )
         )
         assert_that(
             story_of,
             equal_to(
                 [
-                    ("a1", "st_a1", False, 1.0),
-                    ("a2", "st_a1", True, 1.0),
-                    ("a3", "st_a1", False, 0.5),
-                    ("solo", "st_solo", True, 1.0),
+                    ("a1", "st_a2", False, "a2", 1.0),
+                    ("a2", "st_a2", True, None, None),
+                    ("solo", "st_solo", True, None, None),
                 ]
             ),
             label="articles",
         )
         stories = rows[STORIES] | beam.Map(
-            lambda s: (
-                s["story_id"],
-                s["canonical_doc_id"],
-                s["size"],
-                s["doc_ids"],
-                s["sites"],
-                s["first_published"],
-                s["last_published"],
-                s["text"],
-            )
+            lambda s: (s["story_id"], s["canonical_doc_id"], s["size"], s["doc_ids"], s["sites"])
         )
         assert_that(
             stories,
             equal_to(
                 [
-                    (
-                        "st_a1",
-                        "a2",
-                        3,
-                        ["a1", "a2", "a3"],
-                        ["one.example", "two.example"],
-                        D(2024, 5, 1),
-                        D(2024, 5, 3),
-                        "text of a2",
-                    ),
-                    ("st_solo", "solo", 1, ["solo"], ["three.example"], None, None, "text of solo"),
+                    ("st_a2", "a2", 2, ["a1", "a2"], ["one.example", "two.example"]),
+                    ("st_solo", "solo", 1, ["solo"], ["three.example"]),
                 ]
             ),
             label="stories",
         )
 
 
-def test_rank_members_prefers_the_copy_closest_to_all_others() -> None:
-    original = np.arange(128, dtype=np.uint32)
-    padded = original.copy()
-    padded[:20] += 1000  # the original plus an outlet's own paragraph: more words, further away
-    abridged = original.copy()
-    abridged[100:] += 2000  # the first part only
-    members = [
-        Member("orig", 500, None, None, None, original.tobytes()),
-        Member("padded", 560, None, None, None, padded.tobytes()),
-        Member("short", 250, None, None, None, abridged.tobytes()),
-    ]
-    assert [m.doc_id for m in rank_members(members)] == ["orig", "padded", "short"]
-    # A pair has no majority: the longer copy wins.
-    assert rank_members(members[:2])[0].doc_id == "padded"
+def test_oversized_group_is_labelled_without_gathering_and_listed() -> None:
+    params = MinHashParams(max_story_size=3)
+    text = " ".join(_words("t", 40))
+    ids = [f"d{i}" for i in range(5)]
+    articles = [_article(d, text, D(2024, 1, 1 + i), "x.example") for i, d in enumerate(ids)]
+    matches = [Match(d, "d0", 1.0, 1.0, True) for d in ids[1:]]
+    with local_pipeline() as p:
+        rows = (
+            p | "A" >> beam.Create(articles),
+            p | "L" >> beam.Create([(d, "d0") for d in ids]),
+            p | "M" >> beam.Create(matches),
+        ) | AssignStories(params)
+        flags = rows["articles"] | beam.Map(
+            lambda r: (r["doc_id"], r["story_id"], r["is_canonical"], r["matched_doc_id"])
+        )
+        expected = [("d0", "st_d0", True, None)] + [(d, "st_d0", False, "d0") for d in ids[1:]]
+        assert_that(flags, equal_to(expected), label="articles")
+        stories = rows[STORIES] | beam.Map(lambda s: (s["story_id"], s["size"], s["doc_ids"]))
+        assert_that(stories, equal_to([("st_d0", 5, ids)]), label="stories")
+        assert_that(rows["oversized"], equal_to([("d0", 5)]), label="oversized")

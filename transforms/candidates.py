@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import apache_beam as beam
 import numpy as np
 from wirestory.transforms.records import Signature
-from wirestory.transforms.signatures import MinHashParams, band_keys, signature_values
+from wirestory.transforms.signatures import (
+    MinHashParams,
+    band_keys,
+    is_comparable,
+    keys_of,
+    lead_of,
+    signature_values,
+)
 
 # Buckets up to this size verify every pair; larger ones (mass-produced pages) compare each
 # member with the bucket's smallest id and its sorted neighbour, keeping work linear.
@@ -28,13 +36,101 @@ def estimated_containment(jaccard: float, size_small: int, size_large: int) -> f
     return min(1.0, overlap / size_small)
 
 
+@dataclass(frozen=True)
+class Match:
+    """A verified pair. `small` is the document with fewer shingles (ties: the larger doc_id),
+    the one a containment match attaches to `large`."""
+
+    small: str
+    large: str
+    jaccard: float
+    containment: float  # |A n B| / |small|
+    is_jaccard_edge: bool  # else a containment-only match
+    small_shingles: int = 0  # distinct shingles of each side
+    large_shingles: int = 0
+
+    def other(self, doc_id: str) -> str:
+        """The pair's other document."""
+        return self.large if doc_id == self.small else self.small
+
+
+def overlap(left: np.ndarray, right: np.ndarray) -> int:
+    """Number of shingle keys two sorted distinct key arrays share."""
+    return int(np.intersect1d(left, right, assume_unique=True).size)
+
+
+def jaccard_score(shared: int, size_a: int, size_b: int) -> float:
+    """Exact Jaccard |A n B| / |A u B| from the overlap and the set sizes."""
+    union = size_a + size_b - shared
+    return shared / union if union else 0.0
+
+
+def containment_score(shared: int, size_a: int, size_b: int) -> float:
+    """Exact containment of the smaller set in the larger: |A n B| / min(|A|, |B|)."""
+    smaller = min(size_a, size_b)
+    return shared / smaller if smaller else 0.0
+
+
+def is_jaccard_edge(jaccard: float, params: MinHashParams) -> bool:
+    """A symmetric match: may join two groups (connected components)."""
+    return jaccard >= params.threshold
+
+
+def is_containment_match(containment: float, lead: float, params: MinHashParams) -> bool:
+    """The shorter document is mostly inside the longer one and keeps its lead: it may attach,
+    never join.
+
+    `lead` is the share of the longer document's opening shingles found in the shorter one. A
+    shorter copy of a story keeps its lead (copy desks trim from the bottom); a brief or a
+    background paragraph that another story repeats sits in that story's body, not its lead.
+    """
+    return containment >= params.containment and lead >= params.lead_share
+
+
+def lead_score(small: Signature, large: Signature) -> float:
+    """Share of the longer document's lead keys found in the shorter document (1.0 if unknown)."""
+    lead = lead_of(large)
+    if not len(lead):
+        return 1.0
+    return overlap(lead, keys_of(small)) / len(lead)
+
+
+def compare(left: Signature, right: Signature, params: MinHashParams) -> Match | None:
+    """Verifies a candidate pair exactly on its shingle keys; None when it does not match."""
+    if not (is_comparable(left, params) and is_comparable(right, params)):
+        return None
+    a, b = keys_of(left), keys_of(right)
+    shared = overlap(a, b)
+    jaccard = jaccard_score(shared, len(a), len(b))
+    containment = containment_score(shared, len(a), len(b))
+    edge = is_jaccard_edge(jaccard, params)
+    small, large = sorted((left, right), key=lambda s: (len(s.shingle_keys), _desc(s.doc_id)))
+    if not edge and not is_containment_match(containment, lead_score(small, large), params):
+        return None
+    sizes = len(small.shingle_keys) // 4, len(large.shingle_keys) // 4
+    return Match(small.doc_id, large.doc_id, jaccard, containment, edge, *sizes)
+
+
+def _desc(doc_id: str) -> tuple[int, ...]:
+    """Sort key putting larger ids first."""
+    return tuple(-ord(ch) for ch in doc_id)
+
+
+def container_rank(match: Match) -> tuple[float, float, tuple[int, ...]]:
+    """Sort key of a document's containers, best first: most contained in, then most similar,
+    then the smallest container id."""
+    return (-match.containment, -match.jaccard, tuple(ord(ch) for ch in match.large))
+
+
+def pick_container(matches: Iterable[Match]) -> Match | None:
+    """The containment match a document attaches through: its best container."""
+    ranked = sorted(matches, key=container_rank)
+    return ranked[0] if ranked else None
+
+
 def is_same_story(left: Signature, right: Signature, params: MinHashParams) -> bool:
-    """Verifies a candidate pair: similar enough, or the shorter copy contained in the longer."""
-    jaccard = estimated_jaccard(signature_values(left), signature_values(right))
-    if jaccard >= params.threshold:
-        return True
-    small, large = sorted((left.num_shingles, right.num_shingles))
-    return estimated_containment(jaccard, small, large) >= params.containment
+    """Whether a candidate pair is a verified match of either kind."""
+    return compare(left, right, params) is not None
 
 
 _Item = TypeVar("_Item")
@@ -56,7 +152,10 @@ def bucket_pairs(members: list[_Item]) -> Iterator[tuple[_Item, _Item]]:
 
 
 def band_entries(signature: Signature, params: MinHashParams) -> Iterator[tuple[bytes, str]]:
-    """(band key, doc_id) for every band of one document: small records for the big shuffle."""
+    """(band key, doc_id) for every band of one document: small records for the big shuffle.
+    A document with too few shingles has none: it is never a candidate."""
+    if not is_comparable(signature, params):
+        return
     for key in band_keys(signature_values(signature), params):
         yield key, signature.doc_id
 
@@ -88,20 +187,21 @@ class VerifyPairsFn(beam.DoFn):
     def __init__(self, params: MinHashParams) -> None:
         self._params = params
 
-    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, str]]:
+    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Match]:
         _, joined = item
         if not (joined["lefts"] and joined["signature"]):
             return
         right = joined["signature"][0]
         for left in joined["lefts"]:
-            if is_same_story(left, right, self._params):
-                yield left.doc_id, right.doc_id
+            match = compare(left, right, self._params)
+            if match is not None:
+                yield match
 
 
 @beam.typehints.with_input_types(Signature)
-@beam.typehints.with_output_types(tuple[str, str])
+@beam.typehints.with_output_types(Match)
 class FindSimilarPairs(beam.PTransform):
-    """Signatures -> distinct verified edges between near-duplicate documents.
+    """Signatures -> distinct verified matches (Jaccard edges and containment matches).
 
     The band shuffle carries only (band key, doc_id): most buckets hold one document, so
     signatures join the few candidate pairs afterwards, once per pair rather than once per band.
@@ -130,6 +230,5 @@ class FindSimilarPairs(beam.PTransform):
         return (
             {"lefts": lefts, "signature": by_id}
             | "JoinRight" >> beam.CoGroupByKey()
-            | "VerifyPairs"
-            >> beam.ParDo(VerifyPairsFn(self._params)).with_output_types(tuple[str, str])
+            | "VerifyPairs" >> beam.ParDo(VerifyPairsFn(self._params)).with_output_types(Match)
         )

@@ -16,9 +16,9 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
-from wirestory.transforms.candidates import estimated_containment, estimated_jaccard
+from wirestory.transforms.candidates import compare
 from wirestory.transforms.records import RawDocument, RejectRecord, Signature
-from wirestory.transforms.signatures import MinHashParams, band_keys
+from wirestory.transforms.signatures import MinHashParams, band_keys, is_comparable
 
 SKIPPED = "skipped"
 BucketFiles = Mapping[int, Sequence[str]]
@@ -127,12 +127,14 @@ class SkipSeen(beam.PTransform):
 
 @dataclass(frozen=True)
 class Probe:
-    """A new article as the history lookup needs it."""
+    """A new article as the history lookup needs it: its signature and document date."""
 
-    doc_id: str
+    signature: Signature
     doc_date: datetime.date
-    num_shingles: int
-    hashvalues: bytes
+
+    @property
+    def doc_id(self) -> str:
+        return self.signature.doc_id
 
 
 @dataclass(frozen=True)
@@ -159,23 +161,25 @@ def best_match(matches: Iterable[HistoryMatch]) -> HistoryMatch | None:
 
 
 def verify_history(probe: Probe, old: dict[str, Any], params: MinHashParams) -> HistoryMatch | None:
-    """The one-shot verification rule, applied to a new article and an indexed one.
+    """The one-shot verification rule (candidates.compare), applied to a new article and an
+    indexed one.
 
-    Jaccard at or above the threshold joins. Containment alone joins only when the new article
-    is the shorter one (it attaches to the older, longer copy's story): an indexed article's
-    story never changes, so a new container cannot pull an old brief into its story.
+    A Jaccard edge joins. A containment match joins only when the new article is the shorter
+    one (it attaches to the older, longer copy's story): an indexed article's story never
+    changes, so a new container cannot pull an old brief into its story.
     """
-    new_values = np.frombuffer(probe.hashvalues, dtype="<u4")
-    old_values = np.frombuffer(old["hashvalues"], dtype="<u4")
-    jaccard = estimated_jaccard(new_values, old_values)
-    small, large = sorted((probe.num_shingles, old["num_shingles"]))
-    containment = estimated_containment(jaccard, small, large)
-    joined = jaccard >= params.threshold or (
-        probe.num_shingles <= old["num_shingles"] and containment >= params.containment
+    indexed = Signature(
+        old["doc_id"],
+        old["num_shingles"],
+        old["hashvalues"],
+        old["shingle_keys"] or b"",
+        old["lead_keys"] or b"",
     )
-    if not joined:
+    match = compare(probe.signature, indexed, params)
+    if match is None or not (match.is_jaccard_edge or match.small == probe.doc_id):
         return None
-    return HistoryMatch(old["story_id"], old["doc_id"], round(jaccard, 6), round(containment, 6))
+    jaccard, containment = round(match.jaccard, 6), round(match.containment, 6)
+    return HistoryMatch(old["story_id"], old["doc_id"], jaccard, containment)
 
 
 class LookupBandsFn(beam.DoFn):
@@ -209,7 +213,7 @@ class FetchDocumentsFn(beam.DoFn):
         wanted: dict[str, set[str]] = {}
         for old_id, new_id in pairs:
             wanted.setdefault(old_id, set()).add(new_id)
-        columns = ["doc_id", "story_id", "num_shingles", "hashvalues"]
+        columns = ["doc_id", "story_id", "num_shingles", "hashvalues", "shingle_keys", "lead_keys"]
         for old in scan_matching(self._files.get(bucket, ()), "doc_id", wanted, columns):
             if old["story_id"] is not None:
                 for new_id in sorted(wanted[old["doc_id"]]):
@@ -235,17 +239,18 @@ class VerifyHistoryFn(beam.DoFn):
 
 def probe_bands(probe: Probe, params: MinHashParams, buckets: int) -> Iterator[Any]:
     """(band bucket, (band key, doc_id, date)) for every band of a new article."""
-    values = np.frombuffer(probe.hashvalues, dtype="<u4")
+    if not is_comparable(probe.signature, params):
+        return  # too few shingles: never a candidate, as in a one-shot run
+    values = np.frombuffer(probe.signature.hashvalues, dtype="<u4")
     for key in band_keys(values, params):
         yield band_bucket(key, buckets), (key, probe.doc_id, probe.doc_date)
 
 
 def make_probe(item: tuple[str, dict[str, list[Any]]]) -> Iterator[Probe]:
     """Joins a signature with its article's document date."""
-    doc_id, joined = item
+    _, joined = item
     if joined["signature"] and joined["date"]:
-        signature: Signature = joined["signature"][0]
-        yield Probe(doc_id, joined["date"][0], signature.num_shingles, signature.hashvalues)
+        yield Probe(joined["signature"][0], joined["date"][0])
 
 
 class MatchHistory(beam.PTransform):

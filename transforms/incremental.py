@@ -57,13 +57,17 @@ class JoinExistingFn(beam.DoFn):
         own = {m.doc_id: m for m in joined["own"]}
         for row in rows:
             direct = own.get(row["doc_id"])
-            yield {
-                **row,
-                "story_id": match.story_id,
-                "is_canonical": False,
+            joined_row = {**row, "story_id": match.story_id, "is_canonical": False}
+            if direct is not None:
                 # Against the indexed copy it matched; else against its batch's canonical.
-                "similarity": direct.jaccard if direct is not None else row["similarity"],
-            }
+                joined_row["similarity"] = direct.jaccard
+            if row["matched_doc_id"] is None:
+                # The batch group's first article joined through the group's best match.
+                via = direct or match
+                joined_row["matched_doc_id"] = via.doc_id
+                joined_row["match_jaccard"] = via.jaccard
+                joined_row["match_containment"] = via.containment
+            yield joined_row
         canonical = next((r for r in rows if r["is_canonical"]), rows[0])
         dates = [r["published"] for r in rows if r["published"] is not None]
         yield beam.pvalue.TaggedOutput(
@@ -136,6 +140,8 @@ class IndexRowsFn(beam.DoFn):
             "doc_date": doc_date,
             "num_shingles": signature.num_shingles,
             "hashvalues": signature.hashvalues,
+            "shingle_keys": signature.shingle_keys,
+            "lead_keys": signature.lead_keys,
             "batch": self._batch,
         }
         values = np.frombuffer(signature.hashvalues, dtype="<u4")
@@ -162,6 +168,8 @@ def reject_document(row: dict[str, Any], buckets: int, batch: int) -> dict[str, 
         "doc_date": None,
         "num_shingles": 0,
         "hashvalues": None,
+        "shingle_keys": None,
+        "lead_keys": None,
         "batch": batch,
     }
 

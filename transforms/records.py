@@ -67,12 +67,16 @@ class Signature:
     """MinHash signature of one article: the record an index persists.
 
     hashvalues holds num_perm little-endian uint32 values, identical to
-    datasketch.MinHash(num_perm, seed).hashvalues for the same shingles.
+    datasketch.MinHash(num_perm, seed).hashvalues for the same shingles. shingle_keys holds
+    the sorted distinct little-endian uint32 keys of the shingles (signatures.shingle_keys),
+    for exact verification of candidate pairs; lead_keys those of its opening shingles.
     """
 
     doc_id: str
     num_shingles: int
     hashvalues: bytes
+    shingle_keys: bytes = b""
+    lead_keys: bytes = b""  # keys of the first lead_shingles shingles, sorted, distinct
 
 
 @dataclass(frozen=True)

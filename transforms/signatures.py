@@ -15,7 +15,14 @@ import apache_beam as beam
 import numpy as np
 from wirestory.transforms.records import ExtractedArticle, Signature
 
-_WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: Han, Hiragana, Katakana, Thai, Lao, Khmer,
+# Myanmar. Each of their characters is a token of its own (so shingles are character n-grams),
+# whatever surrounds it; other word characters form words as before, so mixed text works too.
+_NO_SPACE_SCRIPTS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f"
+)
+_TOKEN = re.compile(rf"[{_NO_SPACE_SCRIPTS}]|[^\W{_NO_SPACE_SCRIPTS}]+")
 # Rows of the (shingles x permutations) matrix computed at once: bounds memory at ~4 MB.
 _CHUNK_ROWS = 8192
 
@@ -28,27 +35,51 @@ class MinHashParams:
     `rows` values. Two documents with Jaccard similarity s share at least one band
     with probability P(s) = 1 - (1 - s**rows) ** bands, an S-curve whose steepest
     point sits near (1 / bands) ** (1 / rows). bands x rows come from datasketch's
-    optimal parameters for `threshold` (equal false-positive/negative weights), so
-    candidates match what datasketch.MinHashLSH(threshold, num_perm) would return.
-    Candidates are then verified on the full signature: a pair joins when the
-    estimated Jaccard J >= threshold, or when the smaller document is mostly
-    contained in the larger: |A n B| / |A| = J (|A| + |B|) / ((1 + J) |A|) >=
-    containment (an abridged copy of a story is still the story).
+    optimal parameters for `candidate_threshold` (equal false-positive/negative weights), so
+    candidates match what datasketch.MinHashLSH(candidate_threshold, num_perm) would return.
+    It is set apart from the verification threshold: a containment match (an abridged copy, a
+    brief) has a low Jaccard, so candidates are sought below the Jaccard edge threshold.
 
-    Defaults, tuned on the syndication benchmark (benchmarks/, 2,000 documents; copies trimmed
-    to 40%, 8% of words edited, promos and own paragraphs added): word 3-shingles keep edited
-    copies similar (a changed word breaks 3 shingles, not 5); threshold 0.3 gives 37 bands x 3
-    rows, so a pair at J = 0.26 (the 1st percentile of true pairs) is a candidate with
-    P = 0.50 and at J = 0.35 with P = 0.83, while chance pairs (J < 0.08) almost never are;
-    containment 0.5 accepts 99.9% of true pairs while no sampled non-pair exceeded 0.24.
-    Measured: pairwise precision 1.000, recall 0.997 (shingle size 5 at 0.5/0.8: 0.676).
+    Verification is exact, on each document's set of shingle keys (32-bit hashes of its
+    shingles): MinHash estimates J with a standard error of sqrt(J (1 - J) / num_perm), about
+    0.04 at 128 permutations, and a containment derived from a small J (a brief inside a long
+    story) is far noisier still. A candidate pair is
+      - a *Jaccard edge* when |A n B| / |A u B| >= threshold: symmetric, so it may join groups
+        (connected components);
+      - else a *containment match* when |A n B| / min(|A|, |B|) >= containment and the
+        shorter one holds at least lead_share of the longer one's lead (its first
+        lead_shingles shingles): a shorter copy keeps the lead (copy desks cut from the
+        bottom), a brief or a background paragraph that another story repeats does not. It
+        attaches the shorter document's group to its best container's group, never joins
+        groups otherwise (transforms/grouping.py), so a shared passage cannot chain stories.
+    A document with fewer than min_shingles distinct shingles (empty, punctuation only, a
+    caption, a lone quote, or an empty page's consent banner) is never a candidate: it stays a
+    story of its own. 40 shingles are about 40 words, or 40 characters of Chinese or Japanese.
+
+    Defaults, chosen on the offline grid of the syndication benchmark (BENCHMARKS.md; copies
+    trimmed to 40%, up to 8% of words edited, promos and own paragraphs added, stories sharing
+    background paragraphs and quotes, briefs whose paragraph reappears in a longer story,
+    near-empty pages, edited CJK copies): word 3-shingles keep edited copies similar (a changed
+    word breaks 3 shingles, not 5). candidate_threshold 0.2 gives 28 bands x 2 rows: a pair at
+    J = 0.2 is a candidate with P = 1 - (1 - 0.04)**28 = 0.68, at J = 0.3 with P = 0.93 and at
+    J = 0.4 with P = 0.99, so abridged copies (J 0.2-0.4, containment near 1) are found, while
+    pairs below J = 0.05 almost never are (P < 0.07). threshold 0.4 (not 0.3): a one-paragraph
+    brief copy has J ~ 0.3 with a longer story that repeats its paragraph, which must not be an
+    edge. containment 0.5 with the lead rule kept precision at 1.0 on every kind.
+    max_story_size: a component larger than this is mass-produced pages or a bad input; it is
+    labelled without gathering its members on one worker and listed in the summary.
     """
 
     num_perm: int = 128
     shingle_size: int = 3
-    threshold: float = 0.3
+    threshold: float = 0.4
+    candidate_threshold: float = 0.2  # 0: the same as threshold
     containment: float = 0.5
     seed: int = 1
+    min_shingles: int = 40
+    lead_shingles: int = 20
+    lead_share: float = 0.5
+    max_story_size: int = 1000
     bands: int = field(default=0)
     rows: int = field(default=0)
 
@@ -57,8 +88,12 @@ class MinHashParams:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if self.shingle_size < 1 or self.num_perm < 2:
             raise ValueError("shingle_size must be >= 1 and num_perm >= 2")
+        if not self.candidate_threshold:
+            object.__setattr__(self, "candidate_threshold", self.threshold)
+        if not 0.0 < self.candidate_threshold < 1.0:
+            raise ValueError(f"candidate_threshold must be in (0, 1): {self.candidate_threshold}")
         if not (self.bands and self.rows):
-            bands, rows = _optimal_banding(self.threshold, self.num_perm)
+            bands, rows = _optimal_banding(self.candidate_threshold, self.num_perm)
             object.__setattr__(self, "bands", bands)
             object.__setattr__(self, "rows", rows)
         if self.bands * self.rows > self.num_perm:
@@ -74,8 +109,12 @@ def _optimal_banding(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def normalise(text: str) -> list[str]:
-    """Unicode-normalised (NFKC), case-folded word tokens; punctuation and spacing drop out."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Unicode-normalised (NFKC), case-folded tokens; punctuation and spacing drop out.
+
+    Words of scripts that separate words by spaces, and single characters of scripts that do
+    not (Chinese, Japanese, Thai, ...): `\\w+` would take a whole clause as one token there.
+    """
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def shingles(text: str, size: int) -> list[bytes]:
@@ -85,6 +124,52 @@ def shingles(text: str, size: int) -> list[bytes]:
         return [" ".join(tokens).encode("utf-8")] if tokens else []
     grams = (" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
     return [gram.encode("utf-8") for gram in dict.fromkeys(grams)]
+
+
+_KEY_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def token_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """64-bit blake2b hash of every token (uint64, in order)."""
+    cache: dict[str, bytes] = {}
+    blake = hashlib.blake2b
+    digests = [
+        cache.get(t) or cache.setdefault(t, blake(t.encode("utf-8"), digest_size=8).digest())
+        for t in tokens
+    ]
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
+
+
+def shingle_keys(tokens: Sequence[str], size: int) -> np.ndarray:
+    """Sorted distinct 32-bit keys of the token n-grams (the same shingles MinHash sees).
+
+    Exact verification intersects these sets. Two distinct shingles of a pair share a key with
+    probability |A| |B| / 2**32 (about 1e-4 for two 600-shingle documents): at most a shingle's
+    difference, never a decision on its own.
+    """
+    return np.unique(shingle_sequence(tokens, size))
+
+
+def lead_keys(sequence: np.ndarray, count: int) -> np.ndarray:
+    """Sorted distinct keys of a document's first `count` shingles: its lead."""
+    return np.unique(sequence[:count])
+
+
+def shingle_sequence(tokens: Sequence[str], size: int) -> np.ndarray:
+    """The 32-bit key of every token n-gram in text order, repeats kept (uint32)."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint32)
+    hashed = token_hashes(tokens)
+    count = max(1, len(tokens) - size + 1)
+    width = min(size, len(tokens))
+    with np.errstate(over="ignore"):
+        keys = hashed[:count].copy()
+        for j in range(1, width):
+            keys = keys * _KEY_MULT + hashed[j : j + count]
+        keys ^= keys >> np.uint64(31)
+        keys *= np.uint64(0xBF58476D1CE4E5B9)
+        keys ^= keys >> np.uint64(29)
+    return (keys >> np.uint64(32)).astype(np.uint32)
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -185,10 +270,15 @@ class SignatureFn(beam.DoFn):
 
     def process(self, batch: Sequence[ExtractedArticle]) -> Iterator[Signature]:
         assert self._permutations is not None
-        token_texts = [" ".join(normalise(article.text)) for article in batch]
-        values, counts = self._kernel(token_texts, self._params.shingle_size, *self._permutations)
-        for article, count, row in zip(batch, counts, values, strict=True):
-            yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes())
+        tokens = [normalise(article.text) for article in batch]
+        token_texts = [" ".join(doc_tokens) for doc_tokens in tokens]
+        size = self._params.shingle_size
+        values, counts = self._kernel(token_texts, size, *self._permutations)
+        for article, doc_tokens, count, row in zip(batch, tokens, counts, values, strict=True):
+            sequence = shingle_sequence(doc_tokens, size)
+            keys = np.unique(sequence).astype("<u4").tobytes()
+            lead = lead_keys(sequence, self._params.lead_shingles).astype("<u4").tobytes()
+            yield Signature(article.doc_id, int(count), row.astype("<u4").tobytes(), keys, lead)
 
 
 @beam.typehints.with_input_types(ExtractedArticle)
@@ -211,3 +301,22 @@ class ComputeSignatures(beam.PTransform):
 def signature_values(signature: Signature) -> np.ndarray:
     """The uint32 hash values of a Signature record."""
     return np.frombuffer(signature.hashvalues, dtype="<u4")
+
+
+def keys_of(signature: Signature) -> np.ndarray:
+    """The sorted distinct uint32 shingle keys of a Signature record."""
+    return np.frombuffer(signature.shingle_keys, dtype="<u4")
+
+
+def lead_of(signature: Signature) -> np.ndarray:
+    """The sorted distinct keys of a Signature record's lead shingles."""
+    return np.frombuffer(signature.lead_keys, dtype="<u4")
+
+
+def is_comparable(signature: Signature, params: MinHashParams) -> bool:
+    """Enough shingles to compare: fewer (no words, a caption) never joins a group.
+
+    Without this every empty or punctuation-only text has the all-maximum signature, so all of
+    them share every band and merge into one story.
+    """
+    return len(signature.shingle_keys) // 4 >= params.min_shingles

@@ -1,8 +1,14 @@
-"""Step 6: one story per component, its canonical copy, and the article and story rows."""
+"""Step 6: one story per group, its canonical copy, and the article and story rows.
+
+A story is gathered on one worker (keyed by its label) to pick its canonical copy
+(transforms/canonical.py). A group above max_story_size is mass-produced pages or a bad input:
+its members are never gathered. Each is labelled on its own, its smallest doc_id (the label) is
+the canonical copy, the story row's fields come from a combiner, and the story is listed in the
+summary (StoryFields.oversized).
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,122 +16,153 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
-from wirestory.transforms.candidates import estimated_jaccard
-from wirestory.transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.candidates import Match, jaccard_score, overlap
+from wirestory.transforms.canonical import Member, joined_through, rank_members
+from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import MinHashParams, normalise, shingle_sequence
 
 STORIES = "stories"
-_CENTRALITY_MAX_GROUP = 200
-
-
-@dataclass(frozen=True)
-class Member:
-    """What choosing a canonical copy needs of one article: no text."""
-
-    doc_id: str
-    word_count: int
-    published: datetime.date | None
-    url: str | None
-    sitename: str | None
-    hashvalues: bytes
+OVERSIZED = "oversized"
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """An article's story; the canonical one also carries the story's group fields."""
+    """An article's story, why it is there, and for the canonical copy the story's fields."""
 
     story_id: str
     is_canonical: bool
     similarity: float
+    match: Match | None
     group: dict[str, Any] | None
 
 
-def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
-    """Sort key: most words first, then earliest published (unknown last), then smallest id."""
-    return (
-        -member.word_count,
-        member.published is None,
-        member.published or datetime.date.max,
-        member.doc_id,
-    )
-
-
-def rank_members(members: Iterable[Member]) -> list[Member]:
-    """Members, the canonical (most complete) copy first.
-
-    Copies derive from one original: abridging, edits and added promo lines each move a copy
-    away from the others, so the original is the member most similar to all the rest (the
-    medoid by estimated Jaccard). Centrality is rounded so estimator noise does not decide;
-    ties fall to canonical_order (most words, earliest date, smallest id). Very large groups
-    (mass-produced pages) skip the quadratic centrality.
-    """
-    ordered = sorted(members, key=lambda m: m.doc_id)
-    if 2 < len(ordered) <= _CENTRALITY_MAX_GROUP:
-        values = np.stack([signature_values_of(m) for m in ordered])
-        similarity = (values[:, None, :] == values[None, :, :]).mean(axis=2)
-        centrality = np.round(similarity.sum(axis=1) - 1.0, 2)
-    else:
-        centrality = np.zeros(len(ordered))
-    order = sorted(range(len(ordered)), key=lambda i: (-centrality[i], canonical_order(ordered[i])))
-    return [ordered[i] for i in order]
-
-
 def story_id_for(label: str) -> str:
-    """Story id from its component label (the smallest doc_id in it)."""
+    """Story id from its group label (the smallest doc_id in its Jaccard core)."""
     return f"st_{label}"
 
 
-def _member_of(article: ExtractedArticle) -> tuple[str, Member]:
-    """The article's canonical-choice fields, keyed by doc_id; the signature joins later."""
-    return article.doc_id, Member(
+def member_of(article: ExtractedArticle, params: MinHashParams) -> Member:
+    """The article's canonical-choice fields: its shingle sequence, no text."""
+    sequence = shingle_sequence(normalise(article.text), params.shingle_size)
+    return Member(
         article.doc_id,
         article.word_count,
         article.published,
         article.url,
         article.sitename,
-        b"",
+        sequence.astype("<u4").tobytes(),
     )
 
 
-def _keyed_member(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, Member]]:
-    """Joins a member with its signature and component label, keyed by that label."""
+def _group_fields(story_id: str, canonical: str, members: list[Member]) -> dict[str, Any]:
+    dates = [m.published for m in members if m.published is not None]
+    return {
+        "story_id": story_id,
+        "canonical_doc_id": canonical,
+        "size": len(members),
+        "doc_ids": sorted(m.doc_id for m in members),
+        "urls": sorted({m.url for m in members if m.url}),
+        "sites": sorted({m.sitename for m in members if m.sitename}),
+        "first_published": min(dates) if dates else None,
+        "last_published": max(dates) if dates else None,
+    }
+
+
+def exact_similarity(left: Member, right: Member) -> float:
+    """Exact Jaccard similarity of two members' shingle sets."""
+    a, b = np.unique(left.keys()), np.unique(right.keys())
+    return jaccard_score(overlap(a, b), len(a), len(b))
+
+
+def assign_group(label: str, members_iter: Iterable[Member]) -> Iterator[tuple[str, Assignment]]:
+    """The canonical copy of one group, and every member's assignment."""
+    members = rank_members(members_iter)
+    canonical = members[0]
+    story_id = story_id_for(label)
+    group = _group_fields(story_id, canonical.doc_id, members)
+    yield canonical.doc_id, Assignment(story_id, True, 1.0, None, group)
+    through = joined_through(canonical.doc_id, members)
+    for member in members[1:]:
+        similarity = exact_similarity(canonical, member)
+        yield (
+            member.doc_id,
+            Assignment(story_id, False, similarity, through.get(member.doc_id), None),
+        )
+
+
+def _keyed_member(
+    item: tuple[str, dict[str, list[Any]]], oversized: dict[str, int]
+) -> Iterator[Any]:
+    """Joins a member with its label and matches, keyed by the label (oversized: assigned now)."""
     doc_id, joined = item
     if not joined["member"]:
         return
     member: Member = joined["member"][0]
-    signature: Signature = joined["signature"][0]
     label = joined["label"][0] if joined["label"] else doc_id
-    yield label, dataclasses.replace(member, hashvalues=signature.hashvalues)
+    matches = tuple(sorted(set(joined["match"]), key=lambda m: (m.small, m.large)))
+    member = Member(**{**member.__dict__, "matches": matches})
+    if label not in oversized:
+        yield label, member
+    else:
+        # Never gathered: the label is the canonical copy, a member's best match explains it.
+        yield beam.pvalue.TaggedOutput(OVERSIZED, (doc_id, _oversized_assignment(label, member)))
+        yield beam.pvalue.TaggedOutput("oversized_members", (label, member))
 
 
-class AssignStoryFn(beam.DoFn):
-    """Picks the canonical copy of one component and assigns every member to the story."""
+def _oversized_assignment(label: str, member: Member) -> Assignment:
+    if member.doc_id == label:
+        return Assignment(story_id_for(label), True, 1.0, None, None)
+    key = lambda m: (-m.jaccard, -m.containment, m.small, m.large)  # noqa: E731
+    best = min(member.matches, key=key, default=None)
+    return Assignment(story_id_for(label), False, best.jaccard if best else 0.0, best, None)
 
-    def process(self, group: tuple[str, Iterable[Member]]) -> Iterator[tuple[str, Assignment]]:
-        label, members_iter = group
-        members = rank_members(members_iter)
-        canonical = members[0]
-        story_id = story_id_for(label)
-        dates = [m.published for m in members if m.published is not None]
-        group_fields = {
-            "story_id": story_id,
-            "canonical_doc_id": canonical.doc_id,
-            "size": len(members),
-            "doc_ids": sorted(m.doc_id for m in members),
-            "urls": sorted({m.url for m in members if m.url}),
-            "sites": sorted({m.sitename for m in members if m.sitename}),
-            "first_published": min(dates) if dates else None,
-            "last_published": max(dates) if dates else None,
+
+class StoryFields(beam.CombineFn):
+    """The story row's group fields of an oversized story, combined without gathering members."""
+
+    def create_accumulator(self) -> dict[str, Any]:
+        return {"size": 0, "doc_ids": [], "urls": set(), "sites": set(), "dates": []}
+
+    def add_input(self, acc: dict[str, Any], member: Member) -> dict[str, Any]:
+        acc["size"] += 1
+        acc["doc_ids"].append(member.doc_id)
+        acc["urls"].update([member.url] if member.url else [])
+        acc["sites"].update([member.sitename] if member.sitename else [])
+        acc["dates"] = _date_range([*acc["dates"], member.published])
+        return acc
+
+    def merge_accumulators(self, accumulators: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        out = self.create_accumulator()
+        for acc in accumulators:
+            out["size"] += acc["size"]
+            out["doc_ids"] += acc["doc_ids"]
+            out["urls"] |= acc["urls"]
+            out["sites"] |= acc["sites"]
+            out["dates"] = _date_range([*out["dates"], *acc["dates"]])
+        return out
+
+    def extract_output(self, acc: dict[str, Any]) -> dict[str, Any]:
+        dates = acc["dates"]
+        return {
+            "size": acc["size"],
+            "doc_ids": sorted(acc["doc_ids"]),
+            "urls": sorted(acc["urls"]),
+            "sites": sorted(acc["sites"]),
+            "first_published": dates[0] if dates else None,
+            "last_published": dates[-1] if dates else None,
         }
-        yield canonical.doc_id, Assignment(story_id, True, 1.0, group_fields)
-        reference = signature_values_of(canonical)
-        for member in members[1:]:
-            similarity = estimated_jaccard(reference, signature_values_of(member))
-            yield member.doc_id, Assignment(story_id, False, similarity, None)
 
 
-def signature_values_of(member: Member) -> np.ndarray:
-    """The MinHash values of a member (little-endian uint32, as in Signature records)."""
-    return np.frombuffer(member.hashvalues, dtype="<u4")
+def _date_range(dates: list[datetime.date | None]) -> list[datetime.date]:
+    known = sorted(d for d in dates if d is not None)
+    return [known[0], known[-1]] if known else []
+
+
+def _oversized_canonical(label_fields: tuple[str, dict[str, Any]]) -> tuple[str, Assignment]:
+    label, fields = label_fields
+    story_id = story_id_for(label)
+    group = {"story_id": story_id, "canonical_doc_id": label, **fields}
+    return label, Assignment(story_id, True, 1.0, None, group)
 
 
 class BuildRowsFn(beam.DoFn):
@@ -133,8 +170,12 @@ class BuildRowsFn(beam.DoFn):
 
     def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Any]:
         _, joined = item
+        if not joined["article"]:
+            return
         article: ExtractedArticle = joined["article"][0]
-        assignment: Assignment = joined["assignment"][0]
+        # An oversized story's canonical copy has a plain and a combined assignment.
+        assignment: Assignment = max(joined["assignment"], key=lambda a: a.group is not None)
+        match = assignment.match
         yield {
             "doc_id": article.doc_id,
             "source_uri": article.source_uri,
@@ -150,35 +191,68 @@ class BuildRowsFn(beam.DoFn):
             "story_id": assignment.story_id,
             "is_canonical": assignment.is_canonical,
             "similarity": round(assignment.similarity, 6),
+            "matched_doc_id": match.other(article.doc_id) if match else None,
+            "match_jaccard": round(match.jaccard, 6) if match else None,
+            "match_containment": round(match.containment, 6) if match else None,
         }
         if assignment.group is not None:
             story = {"title": article.title, "url": article.url, "text": article.text}
             yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
 
 
+def _both_ends(match: Match) -> Iterator[tuple[str, Match]]:
+    yield match.small, match
+    yield match.large, match
+
+
 class AssignStories(beam.PTransform):
-    """(articles, signatures, component labels) -> article rows and story rows ('stories')."""
+    """(articles, labels, used matches) -> article rows (main) and story rows ('stories');
+    OVERSIZED: (label, size) of the groups above max_story_size."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        super().__init__()
+        self._params = params
 
     def expand(self, inputs: tuple[beam.PCollection, ...]) -> beam.pvalue.DoOutputsTuple:
-        articles, signatures, labels = inputs
+        articles, labels, matches = inputs
+        limit = self._params.max_story_size
+        oversized = (
+            labels
+            | "LabelOnes" >> beam.Map(lambda item: (item[1], 1))
+            | "GroupSizes" >> beam.CombinePerKey(sum)
+            | "Oversized" >> beam.Filter(lambda item: item[1] > limit)
+        )
         keyed_articles = articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a))
         members = (
             {
                 # Only the fields the canonical choice needs travel here, not the text.
-                "member": articles | "Members" >> beam.Map(_member_of),
-                "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
+                "member": articles
+                | "Members" >> beam.Map(lambda a, p: (a.doc_id, member_of(a, p)), self._params),
                 "label": labels,
+                "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
             }
             | "JoinLabels" >> beam.CoGroupByKey()
-            | "KeyByStory" >> beam.FlatMap(_keyed_member)
+            | "KeyByStory"
+            >> beam.FlatMap(_keyed_member, beam.pvalue.AsDict(oversized)).with_outputs(
+                OVERSIZED, "oversized_members", main="members"
+            )
         )
         assignments = (
-            members
+            members.members
             | "GroupStories" >> beam.GroupByKey()
-            | "PickCanonical" >> beam.ParDo(AssignStoryFn())
+            | "PickCanonical" >> beam.FlatMapTuple(assign_group)
         )
-        return (
-            {"article": keyed_articles, "assignment": assignments}
+        combined = (
+            members.oversized_members
+            | "OversizedFields" >> beam.CombinePerKey(StoryFields())
+            | "OversizedCanonical" >> beam.Map(_oversized_canonical)
+        )
+        all_assignments = (assignments, members[OVERSIZED], combined) | "Assignments" >> (
+            beam.Flatten()
+        )
+        rows = (
+            {"article": keyed_articles, "assignment": all_assignments}
             | "JoinAssignments" >> beam.CoGroupByKey()
             | "BuildRows" >> beam.ParDo(BuildRowsFn()).with_outputs(STORIES, main="articles")
         )
+        return {"articles": rows.articles, STORIES: rows[STORIES], OVERSIZED: oversized}

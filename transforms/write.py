@@ -61,6 +61,11 @@ def _largest_entry(stories: list[dict[str, Any]]) -> tuple[str, Any]:
     ]
 
 
+def _oversized_entry(groups: list[tuple[str, int]]) -> tuple[str, Any]:
+    ordered = sorted(groups, key=lambda g: (-g[1], g[0]))
+    return "oversized_stories", [{"story_id": f"st_{label}", "size": n} for label, n in ordered]
+
+
 class WriteSummaryFn(beam.DoFn):
     """Writes the run summary (counts, largest stories) as one small JSON file."""
 
@@ -128,8 +133,15 @@ class SummariseRun(beam.PTransform):
             | "Largest" >> beam.combiners.Top.Of(_LARGEST, key=_largest_key)
             | "LargestEntry" >> beam.Map(_largest_entry)
         )
+        entries = [*counts, *by_reason, units, largest]
+        if "oversized" in collections:  # groups above max_story_size, by label
+            entries.append(
+                collections["oversized"]
+                | "OversizedList" >> beam.combiners.ToList()
+                | "OversizedEntry" >> beam.Map(_oversized_entry)
+            )
         return (
-            [*counts, *by_reason, units, largest]
+            entries
             | "SummaryEntries" >> beam.Flatten()
             | "Summary" >> beam.combiners.ToDict()
             | "WriteSummary"
