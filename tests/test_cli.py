@@ -89,7 +89,7 @@ def test_help_shows_defaults_required_and_hyphenated_spellings_first() -> None:
     assert "usage: wirestory run INPUT [INPUT ...] --output DIR [options]" in text
     flat = " ".join(text.split())
     assert "Required. Output directory" in flat and "Required (or --input)" in flat
-    assert "(default: 0.3)" in flat and "(default: 128)" in flat and "(default: local)" in flat
+    assert "(default: 0.4)" in flat and "(default: 128)" in flat and "(default: local)" in flat
     for name in ("shingle", "num", "cc", "max", "extract", "json"):
         for line in text.splitlines():
             if line.strip().startswith(f"--{name}"):

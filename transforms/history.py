@@ -239,11 +239,11 @@ class VerifyHistoryFn(beam.DoFn):
 
 def probe_bands(probe: Probe, params: MinHashParams, buckets: int) -> Iterator[Any]:
     """(band bucket, (band key, doc_id, date)) for every band of a new article."""
-    if not is_comparable(probe.signature, params):
-        return  # too few shingles: never a candidate, as in a one-shot run
-    values = np.frombuffer(probe.signature.hashvalues, dtype="<u4")
-    for key in band_keys(values, params):
-        yield band_bucket(key, buckets), (key, probe.doc_id, probe.doc_date)
+    # Too few shingles: never a candidate, as in a one-shot run.
+    if is_comparable(probe.signature, params):
+        values = np.frombuffer(probe.signature.hashvalues, dtype="<u4")
+        for key in band_keys(values, params):
+            yield band_bucket(key, buckets), (key, probe.doc_id, probe.doc_date)
 
 
 def make_probe(item: tuple[str, dict[str, list[Any]]]) -> Iterator[Probe]:
