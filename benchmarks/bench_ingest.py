@@ -82,6 +82,8 @@ def add_synthetic_history(dataset: Path, docs: int, start: int, chunk: int = 100
     for first in range(start, start + docs, chunk):
         count = min(chunk, start + docs - first)
         values = rng.integers(0, 2**32, size=(count, params.num_perm), dtype=np.uint32)
+        # 400 distinct shingles an article, as the index stores them for exact verification.
+        keys = np.sort(rng.integers(0, 2**32, size=(count, 400), dtype=np.uint32), axis=1)
         documents: dict[str, list[Any]] = {k: [] for k in table_schemas()["documents"].names}
         bands: dict[str, list[Any]] = {k: [] for k in table_schemas()["bands"].names}
         for i in range(count):
@@ -90,6 +92,8 @@ def add_synthetic_history(dataset: Path, docs: int, start: int, chunk: int = 100
             row = {"bucket": doc_bucket(doc_id, config.buckets), "doc_id": doc_id}
             row |= {"kind": "article", "story_id": story, "doc_date": day, "num_shingles": 400}
             row |= {"hashvalues": values[i].astype("<u4").tobytes(), "batch": 0}
+            row |= {"shingle_keys": keys[i].astype("<u4").tobytes()}
+            row |= {"lead_keys": np.sort(keys[i][:20]).astype("<u4").tobytes()}
             for k, v in row.items():
                 documents[k].append(v)
             for key in band_keys(values[i], params):
