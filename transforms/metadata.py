@@ -187,19 +187,17 @@ def clean_author(value: str | None) -> str | None:
     if not value:
         return None
     text = " ".join(unicodedata.normalize("NFKC", value).split())
-    text = re.sub(r"\S+@\S+\.\w+", " ", text)
+    text = re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     names: list[str] = []
     for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
         part = _BY.sub("", part.strip(" -–—:|.")).strip(" -–—:|.")
-        part = re.split(r"\s+[-–—]\s+|\s*\(", part)[0].strip()
+        part = re.split(r"\s+[-–—]\s+|\s*[(\[]", part)[0].strip(" -–—:|.()[]")
         if not part or _HANDLE_OR_URL.search(part) or not re.search(r"[^\W\d_]", part):
             continue
         words = part.split()
-        # A role after the name ("Harry Rabinowitz Tech Reporter") or on its own ("Staff Writer").
-        while len(words) > 2 and _ROLE_WORDS.search(words[-1]):
-            words.pop()
-            while len(words) > 2 and words[-1][:1].isupper() and _ROLE_WORDS.search(words[-1]):
-                words.pop()
+        # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
+        if any(_ROLE_WORDS.search(w) for w in words[2:]):
+            words = words[:2]
         if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
             continue
         name = " ".join(words)
