@@ -204,6 +204,8 @@ def test_undated_page_with_no_prose_is_a_landing_page() -> None:
     dated = '<meta property="article:published_time" content="2024-03-14">'
     assert _type(dated, blurbs) == ARTICLE
     assert _type("") == ARTICLE
+    # Short paragraphs inside the page's one <article> element: a news story, kept.
+    assert _type("", f"<article><h1>Ferry</h1>{blurbs}</article>") == ARTICLE
 
 
 # --- language -------------------------------------------------------------------------------

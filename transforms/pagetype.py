@@ -52,6 +52,7 @@ class PageSignals:
     paragraphs: int
     long_paragraphs: int
     chrome_only: bool
+    article_elements: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -75,6 +76,7 @@ def page_signals(tree: Any) -> PageSignals:
         paragraphs=len(paragraphs),
         long_paragraphs=sum(1 for n in paragraphs if n >= 30),
         chrome_only=total > 0 and chrome >= total,
+        article_elements=sum(1 for _ in root.iter("article")),
     )
 
 
@@ -98,8 +100,11 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         if _DOCS_HOST.search(parts.hostname or ""):
             return "documentation"
     link_share = signals.link_words / max(signals.body_words, 1)
-    if meta.published is None and (
-        signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS or link_share > _MAX_LINK_SHARE
+    # One <article> element is the page's own story (a listing repeats them as cards).
+    if (
+        meta.published is None
+        and signals.article_elements != 1
+        and (signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS or link_share > _MAX_LINK_SHARE)
     ):
         return "listing" if link_share > _LISTING_LINK_SHARE else "landing page"
     return ARTICLE
