@@ -84,6 +84,14 @@ def test_title_without_h1_comes_from_og_title_without_the_site() -> None:
         ("By Ada Lovelace and Charles Babbage", "Ada Lovelace, Charles Babbage"),
         ("Ada Lovelace (ada@example.com)", "Ada Lovelace"),
         ("https://example.com/ada", None),
+        ("Ada Lovelace, October 15", "Ada Lovelace"),
+        ("August 28, 2025 • 5 min read", None),
+        ("Sign In", None),
+        ("Name *", None),
+        (
+            "Ada Lovelace, Charles Babbage, Extension horticulture educators",
+            "Ada Lovelace, Charles Babbage",
+        ),
         ("Staff Writer", None),
         ("", None),
     ],
@@ -106,6 +114,16 @@ def test_author_from_json_ld_before_meta_tags() -> None:
     # The date as written on the page, not shifted to UTC; dateModified is never used.
     assert meta.published == datetime.date(2024, 3, 14)
     assert "newsarticle" in meta.ld_types
+
+
+def test_an_author_that_is_the_site_name_gives_way_to_the_byline() -> None:
+    head = (
+        '<meta name="author" content="Harbour Gazette">'
+        '<meta property="og:site_name" content="Harbour Gazette">'
+    )
+    body = f'<h1>Night ferry</h1><a rel="author" href="/ada">Ada Lovelace</a><p>{PARAGRAPH}</p>'
+    assert _meta(head, body).author == "Ada Lovelace"
+    assert _meta(head).author is None
 
 
 def test_visible_byline_when_markup_names_no_author() -> None:

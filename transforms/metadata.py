@@ -86,9 +86,19 @@ _BY = re.compile(
 _ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
     r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
-    r"senior|associate|contributing|managing|chief|freelance|guest|team)\b",
+    r"senior|associate|contributing|managing|chief|freelance|guest|team|expert|educators?|"
+    r"specialist|consultant|officer|president|professor|admin|administrator|coordinator|"
+    r"strategist)\b",
     re.I,
 )
+# Digits (dates, times, reading times), form labels and interface words are no part of a name.
+_NOT_A_NAME = re.compile(
+    r"\d|\*|•|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
+    r"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)$",
+    re.I,
+)
+_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
 _HANDLE_OR_URL = re.compile(r"^@|https?://|www\.|\.(?:com|org|net)\b|@\w+\.", re.I)
 
@@ -192,9 +202,18 @@ def clean_author(value: str | None) -> str | None:
     for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
         part = _BY.sub("", part.strip(" -–—:|.")).strip(" -–—:|.")
         part = re.split(r"\s+[-–—]\s+|\s*[(\[]", part)[0].strip(" -–—:|.()[]")
-        if not part or _HANDLE_OR_URL.search(part) or not re.search(r"[^\W\d_]", part):
+        if (
+            not part
+            or _HANDLE_OR_URL.search(part)
+            or _NOT_A_NAME.search(part)
+            or not re.search(r"[^\W\d_]", part)
+        ):
             continue
         words = part.split()
+        # After the first name, only capitalised words name people ("Ada Lovelace, Extension
+        # educators" holds one name).
+        if names and not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+            continue
         # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
         if any(_ROLE_WORDS.search(w) for w in words[2:]):
             words = words[:2]
@@ -206,6 +225,15 @@ def clean_author(value: str | None) -> str | None:
     return ", ".join(names[:10]) or None
 
 
+def _site_keys(sitename: str | None, host: str | None) -> set[str]:
+    """The site's name without spaces and its host's first label ("harbourgazette")."""
+    keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
+    if host:
+        keys.add(host.lower().removeprefix("www.").split(".")[0])
+    keys.discard("")
+    return keys
+
+
 def strip_site_name(title: str | None, sitename: str | None, host: str | None) -> str | None:
     """Drops a site-name segment at either end of a title ("Story | Site", "Site - Story")."""
     title = _clean(title)
@@ -214,11 +242,7 @@ def strip_site_name(title: str | None, sitename: str | None, host: str | None) -
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    site_keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
-    if host:
-        label = host.lower().removeprefix("www.").split(".")[0]
-        site_keys.add(label)
-    site_keys.discard("")
+    site_keys = _site_keys(sitename, host)
 
     def is_site(segment: str) -> bool:
         key = normalise_text(segment).replace(" ", "")
@@ -339,7 +363,8 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
         title = next((strip_site_name(c, sitename, host) for c in candidates if c), None)
 
     author = None
-    for node in articles:
+    # The article's author, else any node's (a WebPage or an untyped graph node).
+    for node in [*articles, *(n for n in nodes if "author" in n and n not in articles)]:
         names = [n for n in (_names(node.get("author")) or _names(node.get("creator"))) if n]
         if names:
             author = clean_author(", ".join(names))
@@ -349,6 +374,8 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
             if author := clean_author(meta.get(key)):
                 break
     author = author or _byline(tree)
+    if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):
+        author = _byline(tree)  # the publisher's name, not a byline
 
     published = next(
         (d for n in articles for d in [parse_iso_date(n.get("datePublished"))] if d), None
