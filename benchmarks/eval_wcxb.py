@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wirestory.transforms.language import detect_language
+
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = PROJECT.parent / "shared" / "data" / "wcxb-dev"
 DEFAULT_BASELINE = Path(__file__).resolve().with_name("wcxb_baseline.json")
@@ -161,6 +163,9 @@ def score(truth: dict[str, Truth], results: dict[str, Any]) -> dict[str, Any]:
         detected[t.page_type][results[pid].get("page_type", ARTICLE)] += 1
     non_articles = [k for kind, ks in by_type.items() if kind != ARTICLE for k in ks]
     seconds = [r["seconds"] for r in results.values()]
+    # The detector checked against the pages' own declarations (article pages that have one).
+    declared = [r for r in results.values() if kept(r) and r.get("language_declared")]
+    agree = sum(detect_language(r["text"]) == r["language"] for r in declared)
     return {
         "pages": len(truth),
         "article_pages": len(articles),
@@ -177,6 +182,8 @@ def score(truth: dict[str, Truth], results: dict[str, Any]) -> dict[str, Any]:
         "kept_by_type": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_type.items())},
         "detected_by_type": {k: dict(v) for k, v in sorted(detected.items())},
         "seconds_per_page": round(sum(seconds) / max(len(seconds), 1), 4),
+        "language_detector_agreement": round(agree / max(len(declared), 1), 4),
+        "language_declared_pages": len(declared),
         "low_f1": sorted(zip(f1, articles, strict=True))[:5],
     }
 
@@ -222,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
     gate = baseline.get(key, {})
     print(f"WCXB dev ({key}): {report['pages']} pages, {report['article_pages']} articles")
-    for name in (*GATED, "author_where_stated", "date_where_stated", "seconds_per_page"):
+    extra = ("author_where_stated", "date_where_stated", "seconds_per_page")
+    for name in (*GATED, *extra, "language_detector_agreement"):
         pinned = gate.get("measured", {}).get(name)
         delta = f"  (baseline {pinned:.4f}, {report[name] - pinned:+.4f})" if pinned else ""
         print(f"  {name:<22} {report[name]:.4f}{delta}")
