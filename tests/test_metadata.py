@@ -201,6 +201,9 @@ def test_article_markup_keeps_a_page_that_looks_like_a_listing() -> None:
         ('<link rel="canonical" href="https://shop.example/products/kettle-2">', "product"),
         ('<link rel="canonical" href="https://news.example/category/world/">', "listing"),
         ('<link rel="canonical" href="https://docs.example.org/install">', "documentation"),
+        # Stories filed below a section are not the section's listing.
+        ('<link rel="canonical" href="https://n.example/category/world/2024/ferry">', ARTICLE),
+        ('<link rel="canonical" href="https://n.example/community/orchard">', ARTICLE),
         # A publisher's Organization or an FAQ block on an article is no evidence.
         (
             '<script type="application/ld+json">{"@type": ["Organization", "FAQPage"]}</script>',

@@ -28,13 +28,14 @@ _LD_TYPE_GROUPS: dict[str, frozenset[str]] = {
 }
 _URL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("product", re.compile(r"/(products?|shop|store)/[^/]+", re.I)),
-    ("listing", re.compile(r"/(categor(y|ies)|tags?|archives?|author|page)(/|$)", re.I)),
-    ("forum", re.compile(r"/(forums?|threads?|community|questions|discussions?|t)/", re.I)),
+    # The section itself (/tag/ferries/, /page/2), not a story filed below one.
+    ("listing", re.compile(r"/(categor(y|ies)|tags?|archives?|author|page)(/[^/]+)?/?$", re.I)),
+    ("forum", re.compile(r"/(forums?|threads?|questions|discussions?|t)/", re.I)),
     ("documentation", re.compile(r"/(docs?|documentation|reference|api|manual)(/|$)", re.I)),
 )
 _DOCS_HOST = re.compile(r"^docs?\.", re.I)
-# With no article markup and no stated date, a page with at most this many paragraphs of 30+
-# words, or with this share of its words in links, is a landing page or a listing.
+# With no article markup and no stated date, a page of several paragraphs with at most this
+# many of 30+ words, or with this share of its words in links, is a landing page or a listing.
 _MAX_LONG_PARAGRAPHS = 1
 _MAX_LINK_SHARE = 0.5
 _LISTING_LINK_SHARE = 0.4
@@ -100,11 +101,12 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         if _DOCS_HOST.search(parts.hostname or ""):
             return "documentation"
     link_share = signals.link_words / max(signals.body_words, 1)
+    few_long = signals.paragraphs >= 2 and signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS
     # One <article> element is the page's own story (a listing repeats them as cards).
     if (
         meta.published is None
         and signals.article_elements != 1
-        and (signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS or link_share > _MAX_LINK_SHARE)
+        and (few_long or link_share > _MAX_LINK_SHARE)
     ):
         return "listing" if link_share > _LISTING_LINK_SHARE else "landing page"
     return ARTICLE
