@@ -225,6 +225,10 @@ def test_undated_page_with_no_prose_is_a_landing_page() -> None:
     dated = '<meta property="article:published_time" content="2024-03-14">'
     assert _type(dated, blurbs) == ARTICLE
     assert _type("") == ARTICLE
+    # One block of <br>-separated text under a big menu (a real story on a municipal site).
+    menu = "".join(f'<a href="/s{i}">Section {i} of the city portal</a> ' for i in range(60))
+    block = "<br><br>".join([PARAGRAPH] * 4)
+    assert _type("", f"<nav>{menu}</nav><div><p>{block}</p></div>") == ARTICLE
     # Short paragraphs inside the page's one <article> element: a news story, kept.
     assert _type("", f"<article><h1>Ferry</h1>{blurbs}</article>") == ARTICLE
 

@@ -35,7 +35,8 @@ _URL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _DOCS_HOST = re.compile(r"^docs?\.", re.I)
 # With no article markup and no stated date, a page of several paragraphs with at most this
-# many of 30+ words, or with this share of its words in links, is a landing page or a listing.
+# many of 30+ words, or with this share of its words in links and link text in its extracted
+# text, is a landing page or a listing.
 _MAX_LONG_PARAGRAPHS = 1
 _MAX_LINK_SHARE = 0.5
 _LISTING_LINK_SHARE = 0.4
@@ -101,12 +102,15 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         if _DOCS_HOST.search(parts.hostname or ""):
             return "documentation"
     link_share = signals.link_words / max(signals.body_words, 1)
+    # Several paragraphs, none of them prose (a one-block page is not judged by its paragraphs).
     few_long = signals.paragraphs >= 2 and signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS
+    # The extracted text is longer than all the page's words outside links: it holds link text.
+    link_text = text_words > signals.body_words - signals.link_words
     # One <article> element is the page's own story (a listing repeats them as cards).
     if (
         meta.published is None
         and signals.article_elements != 1
-        and (few_long or link_share > _MAX_LINK_SHARE)
+        and (few_long or (link_share > _MAX_LINK_SHARE and link_text))
     ):
         return "listing" if link_share > _LISTING_LINK_SHARE else "landing page"
     return ARTICLE
