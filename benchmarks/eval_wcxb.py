@@ -163,9 +163,9 @@ def score(truth: dict[str, Truth], results: dict[str, Any]) -> dict[str, Any]:
         detected[t.page_type][results[pid].get("page_type", ARTICLE)] += 1
     non_articles = [k for kind, ks in by_type.items() if kind != ARTICLE for k in ks]
     seconds = [r["seconds"] for r in results.values()]
-    # The detector checked against the pages' own declarations (article pages that have one).
+    # The detector checked against the pages' own declarations (kept pages that have one).
     declared = [r for r in results.values() if kept(r) and r.get("language_declared")]
-    agree = sum(detect_language(r["text"]) == r["language"] for r in declared)
+    agree = sum(detect_language(r["text"]) == r["language_declared"] for r in declared)
     return {
         "pages": len(truth),
         "article_pages": len(articles),

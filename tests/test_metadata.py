@@ -248,3 +248,14 @@ def test_declared_language_wins_and_invalid_tags_fall_back_to_detection() -> Non
 def test_language_from_the_page_markup() -> None:
     tree = parse_tree(f'<html lang="es-MX"><body><p>{PARAGRAPH}</p></body></html>')
     assert tree is not None and page_metadata(tree).language == "es"
+
+
+def test_a_clearly_wrong_declaration_is_overruled_by_a_long_text() -> None:
+    german = (
+        "Die Hafenbehörde bestätigte am Dienstag, dass die Nachtfähre im nächsten Monat wieder "
+        "nach dem Winterfahrplan fahren wird, nachdem die Reparaturen an der Laderampe früher "
+        "als geplant abgeschlossen wurden. Die Kosten blieben im Rahmen des Budgets. "
+    )
+    assert article_language("en", german * 3) == "de"  # 90 words, certain: German
+    assert article_language("en", german[:80]) == "en"  # too short to overrule
+    assert article_language("en", PARAGRAPH * 3) == "en"

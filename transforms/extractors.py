@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wirestory.transforms.language import declared_language, detect_language
+from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import clean_author, page_metadata, parse_tree
 from wirestory.transforms.pagetype import ARTICLE, page_signals, page_type
 from wirestory.transforms.plaintext import clean_plain_text
@@ -151,8 +151,8 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
         "author": meta.author or clean_author(result.author),
         "published": meta.published or _guessed_date(result.date),
         "sitename": meta.sitename or result.sitename or None,
-        "language": declared or detect_language(text),
-        "language_declared": declared is not None,
+        "language": article_language(declared, text),
+        "language_declared": declared,
         "text": text,
         "page_type": kind,
     }
