@@ -62,6 +62,15 @@ def test_visible_headline_beats_the_document_title() -> None:
     assert meta.title == "Night ferry returns"
 
 
+def test_a_site_name_h1_is_a_logo_and_the_story_h1_is_the_title() -> None:
+    head = (
+        "<title>Night ferry returns | Harbour Gazette</title>"
+        '<meta property="og:site_name" content="Harbour Gazette">'
+    )
+    body = f"<h1>Harbour Gazette</h1><h1>Night ferry returns</h1><p>{PARAGRAPH}</p>"
+    assert _meta(head, body).title == "Night ferry returns"
+
+
 def test_title_without_h1_comes_from_og_title_without_the_site() -> None:
     head = (
         '<meta property="og:title" content="Night ferry returns - Harbour Gazette">'

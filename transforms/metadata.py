@@ -18,27 +18,12 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "blogposting",
-        "report",
-        "techarticle",
-        "scholarlyarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "reportagenewsarticle",
-        "reviewnewsarticle",
-        "backgroundnewsarticle",
-        "livebloposting",
-        "liveblogposting",
-        "posting",
-        "medicalwebpage",
-        "advertisercontentarticle",
-        "satiricalarticle",
-    }
+_ARTICLE_TYPE_NAMES = (
+    "article newsarticle blogposting report techarticle scholarlyarticle analysisnewsarticle "
+    "opinionnewsarticle reportagenewsarticle reviewnewsarticle backgroundnewsarticle "
+    "liveblogposting posting medicalwebpage advertisercontentarticle satiricalarticle"
 )
+ARTICLE_TYPES = frozenset(_ARTICLE_TYPE_NAMES.split())
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -225,6 +210,27 @@ def clean_author(value: str | None) -> str | None:
     return ", ".join(names[:10]) or None
 
 
+def _pick_title(
+    h1s: list[str], stated: list[str], sitename: str | None, host: str | None
+) -> str | None:
+    """The visible headline (<h1>) when it is the page's story, else a stated title.
+
+    An <h1> that one of the stated titles (JSON-LD headline, og:title, <title>) contains wins,
+    the longest if several do; a lone <h1> wins too. A site-name <h1> (a logo) never does.
+    """
+    site = _site_keys(sitename, host)
+    keys = [normalise_text(c) for c in stated]
+    heads = [h for h in h1s if len(h) <= 300 and normalise_text(h).replace(" ", "") not in site]
+    inside = [h for h in heads if normalise_text(h) and any(normalise_text(h) in k for k in keys)]
+    if inside:
+        return max(inside, key=len)
+    if len(heads) == 1:
+        return heads[0]
+    return next((t for t in (strip_site_name(c, sitename, host) for c in stated) if t), None) or (
+        heads[0] if heads else None
+    )
+
+
 def _site_keys(sitename: str | None, host: str | None) -> set[str]:
     """The site's name without spaces and its host's first label ("harbourgazette")."""
     keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
@@ -354,13 +360,7 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
     html_title = _clean(_text(tree.find(".//title")) if tree.find(".//title") is not None else None)
     candidates = [headline, _clean(meta.get("og:title")), _clean(meta.get("twitter:title"))]
     candidates.append(html_title)
-    title = None
-    keys = {normalise_text(c) for c in candidates if c}
-    if len(h1s) == 1 or (h1s and any(normalise_text(h1s[0]) in k for k in keys)):
-        # The visible headline, when the page has one (or when the stated titles contain it).
-        title = h1s[0] if len(h1s[0]) <= 300 else None
-    if title is None:
-        title = next((strip_site_name(c, sitename, host) for c in candidates if c), None)
+    title = _pick_title(h1s, [c for c in candidates if c], sitename, host)
 
     author = None
     # The article's author, else any node's (a WebPage or an untyped graph node).
