@@ -26,10 +26,12 @@ format: install
 demo: install
 	$(BIN)/wirestory demo demo
 
-# Extraction quality gate on ../shared's article-extraction benchmark (fails below the baseline),
-# then the plain-text cleaner's line-removal report.
+# Extraction quality gates on ../shared's article-extraction benchmark and the full WCXB dev
+# split (text, metadata, page types; fail below benchmarks/*baseline.json), then the plain-text
+# cleaner's line-removal report. The test suite gates on a fixed WCXB subset (every 15th page).
 eval: install
 	$(BIN)/python benchmarks/eval_extraction.py
+	$(BIN)/python benchmarks/eval_wcxb.py
 	$(BIN)/python benchmarks/eval_plaintext.py
 
 # Syndication benchmark (benchmarks/SYNDICATION.md): corpora under .bench/syndication, report in

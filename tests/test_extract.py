@@ -81,7 +81,7 @@ def test_extract_articles_html_plain_and_rejects() -> None:
                         "Ada Lovelace",
                         datetime.date(2024, 3, 14),
                         None,
-                        None,
+                        "en",  # detected: plain text declares no language
                     ),
                 ]
             ),

@@ -18,27 +18,12 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "blogposting",
-        "report",
-        "techarticle",
-        "scholarlyarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "reportagenewsarticle",
-        "reviewnewsarticle",
-        "backgroundnewsarticle",
-        "livebloposting",
-        "liveblogposting",
-        "posting",
-        "medicalwebpage",
-        "advertisercontentarticle",
-        "satiricalarticle",
-    }
+_ARTICLE_TYPE_NAMES = (
+    "article newsarticle blogposting report techarticle scholarlyarticle analysisnewsarticle "
+    "opinionnewsarticle reportagenewsarticle reviewnewsarticle backgroundnewsarticle "
+    "liveblogposting posting medicalwebpage advertisercontentarticle satiricalarticle"
 )
+ARTICLE_TYPES = frozenset(_ARTICLE_TYPE_NAMES.split())
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -86,9 +71,19 @@ _BY = re.compile(
 _ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
     r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
-    r"senior|associate|contributing|managing|chief|freelance|guest|team)\b",
+    r"senior|associate|contributing|managing|chief|freelance|guest|team|expert|educators?|"
+    r"specialist|consultant|officer|president|professor|admin|administrator|coordinator|"
+    r"strategist)\b",
     re.I,
 )
+# Digits (dates, times, reading times), form labels and interface words are no part of a name.
+_NOT_A_NAME = re.compile(
+    r"\d|\*|•|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
+    r"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)$",
+    re.I,
+)
+_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
 _HANDLE_OR_URL = re.compile(r"^@|https?://|www\.|\.(?:com|org|net)\b|@\w+\.", re.I)
 
@@ -187,25 +182,62 @@ def clean_author(value: str | None) -> str | None:
     if not value:
         return None
     text = " ".join(unicodedata.normalize("NFKC", value).split())
-    text = re.sub(r"\S+@\S+\.\w+", " ", text)
+    text = re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     names: list[str] = []
     for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
         part = _BY.sub("", part.strip(" -–—:|.")).strip(" -–—:|.")
-        part = re.split(r"\s+[-–—]\s+|\s*\(", part)[0].strip()
-        if not part or _HANDLE_OR_URL.search(part) or not re.search(r"[^\W\d_]", part):
+        part = re.split(r"\s+[-–—]\s+|\s*[(\[]", part)[0].strip(" -–—:|.()[]")
+        if (
+            not part
+            or _HANDLE_OR_URL.search(part)
+            or _NOT_A_NAME.search(part)
+            or not re.search(r"[^\W\d_]", part)
+        ):
             continue
         words = part.split()
-        # A role after the name ("Harry Rabinowitz Tech Reporter") or on its own ("Staff Writer").
-        while len(words) > 2 and _ROLE_WORDS.search(words[-1]):
-            words.pop()
-            while len(words) > 2 and words[-1][:1].isupper() and _ROLE_WORDS.search(words[-1]):
-                words.pop()
+        # After the first name, only capitalised words name people ("Ada Lovelace, Extension
+        # educators" holds one name).
+        if names and not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+            continue
+        # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
+        if any(_ROLE_WORDS.search(w) for w in words[2:]):
+            words = words[:2]
         if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
             continue
         name = " ".join(words)
         if name.lower() not in (n.lower() for n in names):
             names.append(name)
     return ", ".join(names[:10]) or None
+
+
+def _pick_title(
+    h1s: list[str], stated: list[str], sitename: str | None, host: str | None
+) -> str | None:
+    """The visible headline (<h1>) when it is the page's story, else a stated title.
+
+    An <h1> that one of the stated titles (JSON-LD headline, og:title, <title>) contains wins,
+    the longest if several do; a lone <h1> wins too. A site-name <h1> (a logo) never does.
+    """
+    site = _site_keys(sitename, host)
+    keys = [normalise_text(c) for c in stated]
+    heads = [h for h in h1s if len(h) <= 300 and normalise_text(h).replace(" ", "") not in site]
+    inside = [h for h in heads if normalise_text(h) and any(normalise_text(h) in k for k in keys)]
+    if inside:
+        return max(inside, key=len)
+    if len(heads) == 1:
+        return heads[0]
+    return next((t for t in (strip_site_name(c, sitename, host) for c in stated) if t), None) or (
+        heads[0] if heads else None
+    )
+
+
+def _site_keys(sitename: str | None, host: str | None) -> set[str]:
+    """The site's name without spaces and its host's first label ("harbourgazette")."""
+    keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
+    if host:
+        keys.add(host.lower().removeprefix("www.").split(".")[0])
+    keys.discard("")
+    return keys
 
 
 def strip_site_name(title: str | None, sitename: str | None, host: str | None) -> str | None:
@@ -216,11 +248,7 @@ def strip_site_name(title: str | None, sitename: str | None, host: str | None) -
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    site_keys = {normalise_text(sitename).replace(" ", "")} if sitename else set()
-    if host:
-        label = host.lower().removeprefix("www.").split(".")[0]
-        site_keys.add(label)
-    site_keys.discard("")
+    site_keys = _site_keys(sitename, host)
 
     def is_site(segment: str) -> bool:
         key = normalise_text(segment).replace(" ", "")
@@ -332,16 +360,11 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
     html_title = _clean(_text(tree.find(".//title")) if tree.find(".//title") is not None else None)
     candidates = [headline, _clean(meta.get("og:title")), _clean(meta.get("twitter:title"))]
     candidates.append(html_title)
-    title = None
-    keys = {normalise_text(c) for c in candidates if c}
-    if len(h1s) == 1 or (h1s and any(normalise_text(h1s[0]) in k for k in keys)):
-        # The visible headline, when the page has one (or when the stated titles contain it).
-        title = h1s[0] if len(h1s[0]) <= 300 else None
-    if title is None:
-        title = next((strip_site_name(c, sitename, host) for c in candidates if c), None)
+    title = _pick_title(h1s, [c for c in candidates if c], sitename, host)
 
     author = None
-    for node in articles:
+    # The article's author, else any node's (a WebPage or an untyped graph node).
+    for node in [*articles, *(n for n in nodes if "author" in n and n not in articles)]:
         names = [n for n in (_names(node.get("author")) or _names(node.get("creator"))) if n]
         if names:
             author = clean_author(", ".join(names))
@@ -351,6 +374,8 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
             if author := clean_author(meta.get(key)):
                 break
     author = author or _byline(tree)
+    if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):
+        author = _byline(tree)  # the publisher's name, not a byline
 
     published = next(
         (d for n in articles for d in [parse_iso_date(n.get("datePublished"))] if d), None

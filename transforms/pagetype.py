@@ -18,30 +18,28 @@ from wirestory.transforms.metadata import ARTICLE_TYPES, PageMetadata
 ARTICLE = "article"
 # A page whose every word sits in nav/header/footer/aside yields its menu: not an article.
 _MIN_NON_CHROME_WORDS = 25
-# schema.org types that name what a non-article page is about.
+# schema.org types that name what a page is. Types that also describe a publisher or a section of
+# an article (Organization, LocalBusiness, FAQPage, Question, ItemList) are no evidence.
 _LD_TYPE_GROUPS: dict[str, frozenset[str]] = {
-    "product": frozenset(
-        {"product", "productgroup", "offer", "aggregateoffer", "individualproduct"}
-    ),
-    "forum": frozenset({"discussionforumposting", "qapage", "question"}),
-    "listing": frozenset(
-        {"collectionpage", "itemlist", "searchresultspage", "offercatalog", "profilepage"}
-    ),
-    "service": frozenset(
-        {"service", "localbusiness", "professionalservice", "contactpage", "aboutpage"}
-        | {"faqpage", "softwareapplication", "store", "restaurant", "hotel", "event"}
-    ),
+    "product": frozenset({"product", "productgroup", "offer", "aggregateoffer"}),
+    "forum": frozenset({"discussionforumposting", "qapage"}),
+    "listing": frozenset({"collectionpage", "searchresultspage", "offercatalog", "profilepage"}),
+    "service": frozenset({"service", "contactpage", "aboutpage", "softwareapplication", "event"}),
 }
 _URL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("product", re.compile(r"/(products?|shop|store|item|dp|p)/[^/]+", re.I)),
-    (
-        "listing",
-        re.compile(r"/(category|categories|tag|tags|topics?|archives?|author|page)(/|$)", re.I),
-    ),
-    ("forum", re.compile(r"/(forums?|threads?|community|questions|discussions?|t)/", re.I)),
-    ("documentation", re.compile(r"/(docs?|documentation|reference|api|manual|guides?/)", re.I)),
-    ("documentation", re.compile(r"(^|\.)(docs|developer|developers|learn|support|help)\.", re.I)),
+    ("product", re.compile(r"/(products?|shop|store)/[^/]+", re.I)),
+    # The section itself (/tag/ferries/, /page/2), not a story filed below one.
+    ("listing", re.compile(r"/(categor(y|ies)|tags?|archives?|author|page)(/[^/]+)?/?$", re.I)),
+    ("forum", re.compile(r"/(forums?|threads?|questions|discussions?|t)/", re.I)),
+    ("documentation", re.compile(r"/(docs?|documentation|reference|api|manual)(/|$)", re.I)),
 )
+_DOCS_HOST = re.compile(r"^docs?\.", re.I)
+# With no article markup and no stated date, a page of several paragraphs with at most this
+# many of 30+ words, or with this share of its words in links and link text in its extracted
+# text, is a landing page or a listing.
+_MAX_LONG_PARAGRAPHS = 1
+_MAX_LINK_SHARE = 0.5
+_LISTING_LINK_SHARE = 0.4
 _CHROME = ("nav", "header", "footer", "aside", "menu")
 _CONTAINERS = " or ".join(f"self::{tag}" for tag in (*_CHROME, "article", "main"))
 _OUTER_CHROME = "|".join(f".//{tag}[not(ancestor::*[{_CONTAINERS}])]" for tag in _CHROME)
@@ -56,6 +54,7 @@ class PageSignals:
     paragraphs: int
     long_paragraphs: int
     chrome_only: bool
+    article_elements: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -79,6 +78,7 @@ def page_signals(tree: Any) -> PageSignals:
         paragraphs=len(paragraphs),
         long_paragraphs=sum(1 for n in paragraphs if n >= 30),
         chrome_only=total > 0 and chrome >= total,
+        article_elements=sum(1 for _ in root.iter("article")),
     )
 
 
@@ -94,9 +94,23 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
             return kind
     if meta.og_type == "product" or (meta.og_type or "").startswith("product."):
         return "product"
-    path = urlsplit(meta.url).path if meta.url and "//" in meta.url else ""
-    host = urlsplit(meta.url).hostname or "" if meta.url and "//" in meta.url else ""
-    for kind, pattern in _URL_TYPES:
-        if pattern.search(path) or (kind == "documentation" and pattern.search(host)):
-            return kind
+    parts = urlsplit(meta.url) if meta.url and "//" in meta.url else None
+    if parts is not None:
+        for kind, pattern in _URL_TYPES:
+            if pattern.search(parts.path):
+                return kind
+        if _DOCS_HOST.search(parts.hostname or ""):
+            return "documentation"
+    link_share = signals.link_words / max(signals.body_words, 1)
+    # Several paragraphs, none of them prose (a one-block page is not judged by its paragraphs).
+    few_long = signals.paragraphs >= 2 and signals.long_paragraphs <= _MAX_LONG_PARAGRAPHS
+    # The extracted text is longer than all the page's words outside links: it holds link text.
+    link_text = text_words > signals.body_words - signals.link_words
+    # One <article> element is the page's own story (a listing repeats them as cards).
+    if (
+        meta.published is None
+        and signals.article_elements != 1
+        and (few_long or (link_share > _MAX_LINK_SHARE and link_text))
+    ):
+        return "listing" if link_share > _LISTING_LINK_SHARE else "landing page"
     return ARTICLE
