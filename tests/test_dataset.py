@@ -254,3 +254,44 @@ def test_watch_ingests_new_files_and_stops_cleanly_on_sigterm(
     assert "stopped by SIGTERM" in err
     assert table(dataset, "articles").height + table(dataset, "rejects").height == len(files)
     assert not (dataset / "_wirestory" / "pending.json").exists()
+
+
+def test_a_joining_article_is_explained_by_its_own_indexed_match() -> None:
+    from wirestory.transforms.history import HistoryMatch, best_match
+    from wirestory.transforms.incremental import UPDATES, JoinExistingFn
+
+    def row(doc_id: str, matched: str | None, canonical: bool) -> dict[str, Any]:
+        return {
+            "doc_id": doc_id,
+            "story_id": "st_n1",
+            "is_canonical": canonical,
+            "similarity": 1.0 if canonical else 0.7,
+            "matched_doc_id": matched,
+            "match_jaccard": None if matched is None else 0.7,
+            "match_containment": None if matched is None else 0.8,
+            "published": None,
+            "url": None,
+            "sitename": None,
+            "title": "t",
+            "text": "x",
+            "word_count": 1,
+        }
+
+    direct = HistoryMatch("st_old", "o9", 0.95, 0.97)  # n2 matched the indexed o9
+    joined = {
+        "rows": [row("n1", None, True), row("n2", "n1", False)],
+        "story": [],
+        "match": [("n2", direct)],
+        "own": [("n2", direct)],
+    }
+    out = list(JoinExistingFn().process(("st_n1", joined)))
+    rows = {r["doc_id"]: r for r in out if isinstance(r, dict)}
+    assert rows["n2"]["similarity"] == 0.95  # to the indexed copy it matched
+    assert rows["n2"]["matched_doc_id"] == "n1"  # it joined its batch group through n1
+    assert rows["n1"]["matched_doc_id"] == "o9"  # the group's first article, through n2's match
+    assert {r["story_id"] for r in rows.values()} == {"st_old"}
+    assert not any(r["is_canonical"] for r in rows.values())
+    assert [o.tag for o in out if not isinstance(o, dict)] == [UPDATES]
+    # Identical copies tie: the pick must not depend on arrival order.
+    a, b = HistoryMatch("st_a", "o2", 1.0, 1.0), HistoryMatch("st_a", "o1", 1.0, 1.0)
+    assert best_match([a, b]) == best_match([b, a]) == b

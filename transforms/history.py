@@ -146,9 +146,15 @@ class HistoryMatch:
     jaccard: float
     containment: float
 
-    def rank(self) -> tuple[float, float, str]:
-        """Higher is better; ties go to the smaller story id (so max() is deterministic)."""
-        return (self.jaccard, self.containment, _descending(self.story_id))
+    def rank(self) -> tuple[float, float, str, str]:
+        """Higher is better; ties go to the smaller story id, then the smaller indexed doc id
+        (identical copies tie often: max() must not depend on arrival order)."""
+        return (
+            self.jaccard,
+            self.containment,
+            _descending(self.story_id),
+            _descending(self.doc_id),
+        )
 
 
 def _descending(text: str) -> str:

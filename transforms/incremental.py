@@ -10,12 +10,12 @@ committed. A batch story that matched nothing keeps its own id ('st_' + its smal
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
 import numpy as np
-from wirestory.transforms.history import HistoryMatch, band_bucket, best_match, doc_bucket
+from wirestory.transforms.history import HistoryMatch, band_bucket, doc_bucket
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import MinHashParams, band_keys
 
@@ -32,14 +32,19 @@ def document_date(row: dict[str, Any], ingest_date: datetime.date) -> datetime.d
     return ingest_date
 
 
-def _story_of_match(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, HistoryMatch]]:
-    _, joined = item
+def _story_of_match(
+    item: tuple[str, dict[str, list[Any]]],
+) -> Iterator[tuple[str, tuple[str, HistoryMatch]]]:
+    """(batch story id, (new doc id, its best match in the history))."""
+    doc_id, joined = item
     if joined["story"] and joined["match"]:
-        yield joined["story"][0], joined["match"][0]
+        yield joined["story"][0], (doc_id, joined["match"][0])
 
 
-def _best(matches: list[HistoryMatch]) -> HistoryMatch | None:
-    return best_match(matches)
+def _best(pairs: Iterable[tuple[str, HistoryMatch]]) -> tuple[str, HistoryMatch]:
+    """The (new doc id, match) with the best match: its own output type, so Beam may apply it
+    to partial results again."""
+    return max(pairs, key=lambda pair: pair[1].rank())
 
 
 class JoinExistingFn(beam.DoFn):
@@ -48,13 +53,13 @@ class JoinExistingFn(beam.DoFn):
     def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Any]:
         batch_story_id, joined = item
         rows: list[dict[str, Any]] = joined["rows"]
-        match: HistoryMatch | None = joined["match"][0] if joined["match"] else None
+        match: HistoryMatch | None = joined["match"][0][1] if joined["match"] else None
         if match is None:
             yield from rows
             for story in joined["story"]:
                 yield beam.pvalue.TaggedOutput(STORIES, story)
             return
-        own = {m.doc_id: m for m in joined["own"]}
+        own: dict[str, HistoryMatch] = dict(joined["own"])  # new doc id -> its own best match
         for row in rows:
             direct = own.get(row["doc_id"])
             joined_row = {**row, "story_id": match.story_id, "is_canonical": False}
