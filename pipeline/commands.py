@@ -107,7 +107,12 @@ def run_watch(
         while stop.signal is None:
             fresh = _new_files(patterns, done)
             if fresh:
-                summary = ingest(options, lambda: runner, [f for f, _ in fresh])
+                summary = ingest(
+                    options,
+                    lambda: runner,
+                    [f for f, _ in fresh],
+                    should_stop=lambda: stop.signal is not None,
+                )
                 done.update(stamp for _, stamp in fresh)
                 _LOG.info(
                     "watch: %d new files, %d articles, %d rejects, %d skipped",

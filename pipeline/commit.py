@@ -202,8 +202,39 @@ def _parse_dates(update: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-def commit_batch(dataset: Any, batch: int, summary: dict[str, Any], staging: str) -> dict[str, int]:
-    """Commits every table of one batch; returns the rows each step committed."""
+STEPS = (
+    ("rejects", "rejects"),
+    ("articles", "articles"),
+    ("articles", "canonical"),
+    ("stories", "stories"),
+    ("bands", "bands"),
+    ("documents", "documents"),
+)
+
+
+def check_unclaimed(dataset: Any, batch: int) -> None:
+    """Raises DatasetBusy when any step already records this batch number: another writer
+    committed a batch of that number, and skipping 'done' steps would lose this one's rows."""
+    from wirestory.pipeline.dataset import DatasetBusy
+
+    for table, step in STEPS:
+        if _done(dataset.table(table), step, batch):
+            raise DatasetBusy(
+                f"batch {batch} was committed by another writer meanwhile ({table}); "
+                "nothing of this batch was committed: run the ingest again"
+            )
+
+
+def commit_batch(
+    dataset: Any, batch: int, summary: dict[str, Any], staging: str, resuming: bool = False
+) -> dict[str, int]:
+    """Commits every table of one batch; returns the rows each step committed.
+
+    Only the resumption of this batch's own interrupted commit (pending.json) may find steps
+    already done; a fresh commit first checks that no step records the batch number.
+    """
+    if not resuming:
+        check_unclaimed(dataset, batch)
     files: dict[str, list[dict[str, Any]]] = {}
     for info in summary.get("written", []):
         files.setdefault(info["table"], []).append(info)

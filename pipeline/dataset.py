@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import socket
@@ -26,6 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
+from wirestory.pipeline import signals
 from wirestory.schemas import table_schemas
 from wirestory.schemas.models import INDEX_TABLES, TABLES
 from wirestory.transforms.signatures import MinHashParams
@@ -68,9 +70,19 @@ def _uri(path: str) -> str:
     return path if FileSystems.get_scheme(path) else os.path.abspath(path)
 
 
-def _write_json(path: str, body: Any) -> None:
+def write_json(path: str, body: Any) -> None:
+    """Writes JSON whole or not at all: locally through a temporary file and a rename (an
+    object store publishes an object only when it is closed)."""
+    data = json.dumps(body, indent=2, sort_keys=True, default=str).encode("utf-8")
+    if FileSystems.get_scheme(path) is None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+        return
     with FileSystems.create(path) as handle:
-        handle.write(json.dumps(body, indent=2, sort_keys=True, default=str).encode("utf-8"))
+        handle.write(data)
 
 
 def _read_json(path: str) -> Any:
@@ -108,7 +120,7 @@ class Dataset:
                 dataset.table_uri(name), schemas[name], mode="ignore", partition_by=partition
             )
         # The config last: a directory without it is not (yet) a dataset.
-        _write_json(FileSystems.join(dataset.root, META, CONFIG), dataclasses.asdict(config))
+        write_json(FileSystems.join(dataset.root, META, CONFIG), dataclasses.asdict(config))
         return dataset
 
     def table_uri(self, name: str) -> str:
@@ -146,60 +158,66 @@ class Dataset:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """One writer at a time: a second ingest fails at once with a one-line message."""
+        """One writer at a time: a second ingest fails at once with a one-line message.
+
+        Locally an flock on _wirestory/lock, which the kernel releases when the process ends,
+        however it ends. On an object store a marker object, removed at the end and on
+        SIGINT/SIGTERM; a killed ingest leaves it behind (delete it by hand): Beam's
+        filesystems offer no atomic create, so schedule one writer per dataset there.
+        """
         path = FileSystems.join(self.root, META, LOCK)
         owner = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
         if FileSystems.get_scheme(path) is None:
-            self._lock_local(path, owner)
-        else:
-            if FileSystems.exists(path):
-                raise DatasetBusy(f"another ingest holds {path}: {_read_json(path)}")
-            _write_json(path, owner)
+            with self._lock_local(path, owner):
+                yield
+            return
+        if FileSystems.exists(path):
+            raise DatasetBusy(f"another ingest holds {path}: {_read_json(path)}")
+        write_json(path, owner)
+        release = functools.partial(FileSystems.delete, [path])
+        signals.on_interrupt(release)
         try:
             yield
         finally:
             with contextlib.suppress(Exception):
-                FileSystems.delete([path])
+                release()
 
     @staticmethod
-    def _lock_local(path: str, owner: dict[str, Any]) -> None:
-        for _ in range(2):
+    @contextlib.contextmanager
+    def _lock_local(path: str, owner: dict[str, Any]) -> Iterator[None]:
+        import fcntl
+
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "a+", encoding="utf-8") as handle:
             try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
                 try:
-                    holder = _read_json(path)
-                except (OSError, ValueError):
+                    holder = json.loads(handle.read() or "{}")
+                except ValueError:
                     holder = {}
-                if holder.get("host") == owner["host"] and not _alive(holder.get("pid", 0)):
-                    os.unlink(path)  # left by a killed ingest on this machine
-                    continue
                 raise DatasetBusy(
                     f"another ingest is writing to this dataset (pid {holder.get('pid')} on "
                     f"{holder.get('host')}); try again when it ends"
                 ) from None
-            with os.fdopen(fd, "w") as handle:
-                json.dump(owner, handle)
-            return
-        raise DatasetError(f"cannot take the dataset lock {path}")
+            handle.seek(0)
+            handle.truncate()
+            json.dump(owner, handle)
+            handle.flush()
+            yield  # closing the file releases the lock
 
-    def commit(self, batch: int, summary: dict[str, Any], staging: str) -> dict[str, Any]:
+    def commit(
+        self, batch: int, summary: dict[str, Any], staging: str, resuming: bool = False
+    ) -> dict[str, Any]:
         """Commits one batch's written files; returns what changed. Idempotent per batch."""
         from wirestory.pipeline.commit import commit_batch
 
-        return commit_batch(self, batch, summary, staging)
+        return commit_batch(self, batch, summary, staging, resuming)
+
+    def versions(self) -> dict[str, int]:
+        """Every table's current Delta version: together, one consistent snapshot."""
+        return {name: self.table(name).version() for name in ALL_TABLES}
 
     def write_manifest(self, batch: int, manifest: dict[str, Any]) -> None:
-        _write_json(FileSystems.join(self.root, META, "batches", f"{batch:08d}.json"), manifest)
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        write_json(FileSystems.join(self.root, META, "batches", f"{batch:08d}.json"), manifest)

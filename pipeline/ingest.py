@@ -8,6 +8,7 @@ from that record by the next ingest, before it plans anything new.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -22,7 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 from wirestory.pipeline import outcome, signals
 from wirestory.pipeline.batch import BATCH_SUMMARY, BatchContext, build_batch_pipeline
-from wirestory.pipeline.dataset import META, Dataset, DatasetConfig, DatasetError
+from wirestory.pipeline.dataset import META, Dataset, DatasetConfig, DatasetError, write_json
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
@@ -45,19 +46,28 @@ class InputFile:
         return max(1, self.size * (4 if gzipped else 1) // _BYTES_PER_RECORD)
 
 
-def list_inputs(patterns: list[str]) -> list[InputFile]:
-    """Every file the inputs match, once, sorted by path; an input matching nothing is an error."""
+def list_inputs(patterns: list[str], allow_empty: bool = False) -> list[InputFile]:
+    """Every file the inputs match, once, sorted by path. An input matching nothing is an
+    error, except with allow_empty for a folder or glob (a scheduled ingest of an empty
+    incoming folder has nothing new: not an error)."""
     found: dict[str, int] = {}
     for pattern in patterns:
+        expanded = expand_input(pattern)
         try:
-            matched = FileSystems.match([expand_input(pattern)])[0].metadata_list
+            matched = FileSystems.match([expanded])[0].metadata_list
         except Exception as err:  # filesystems raise their own error types
+            if allow_empty and _is_folder_or_glob(pattern, expanded):
+                continue
             raise DatasetError(f"cannot list input {pattern}: {err}") from err
-        if not matched:
+        if not matched and not (allow_empty and _is_folder_or_glob(pattern, expanded)):
             raise DatasetError(f"input {pattern} matched no files")
         for meta in matched:
             found[meta.path] = meta.size_in_bytes
     return [InputFile(path, size) for path, size in sorted(found.items())]
+
+
+def _is_folder_or_glob(pattern: str, expanded: str) -> bool:
+    return expanded.endswith("**") or any(ch in pattern for ch in "*?[")
 
 
 def plan_batches(files: list[InputFile], batch_size: int) -> list[list[InputFile]]:
@@ -101,14 +111,12 @@ def _read_json(path: str) -> Any:
         return json.loads(handle.read().decode("utf-8"))
 
 
-def _write_json(path: str, body: Any) -> None:
-    with FileSystems.create(path) as handle:
-        handle.write(json.dumps(body, sort_keys=True, default=str).encode("utf-8"))
-
-
 def _delete(path: str) -> None:
-    if FileSystems.exists(path):
+    """Deletes a file or a folder (with everything in it) if it is there, on any filesystem."""
+    with contextlib.suppress(Exception):  # absent already
         FileSystems.delete([path])
+    with contextlib.suppress(Exception):  # an object-store "folder" is a prefix
+        FileSystems.delete([path.rstrip("/") + "/"])
 
 
 def resume_pending(dataset: Dataset) -> dict[str, Any] | None:
@@ -118,13 +126,15 @@ def resume_pending(dataset: Dataset) -> dict[str, Any] | None:
         return None
     record = _read_json(pending)
     _LOG.info("finishing the commit of batch %d, interrupted earlier", record["batch"])
-    return _commit(dataset, record)
+    return _commit(dataset, record, resuming=True)
 
 
-def _commit(dataset: Dataset, record: dict[str, Any]) -> dict[str, Any]:
-    batch, summary, staging = record["batch"], record["summary"], record["staging"]
-    committed = dataset.commit(batch, summary, staging)
-    manifest = {**record["manifest"], "committed": committed}
+def _commit(dataset: Dataset, record: dict[str, Any], resuming: bool = False) -> dict[str, Any]:
+    batch, summary = record["batch"], record["summary"]
+    staging = FileSystems.join(dataset.root, record["staging"])
+    committed = dataset.commit(batch, summary, staging, resuming)
+    # Every table's version once the batch is in: a consistent snapshot to read.
+    manifest = {**record["manifest"], "committed": committed, "versions": dataset.versions()}
     dataset.write_manifest(batch, manifest)
     _delete(FileSystems.join(dataset.root, META, PENDING))
     _delete(staging)
@@ -183,8 +193,10 @@ def run_batch(
     if not summary.get("written"):
         _delete(staging)
         return {**manifest, "batch": None}
-    record = {"batch": batch, "summary": summary, "staging": staging, "manifest": manifest}
-    _write_json(FileSystems.join(dataset.root, META, PENDING), record)
+    # Relative to the dataset, so a moved dataset can still finish it.
+    relative = staging[len(dataset.root) :].lstrip("/")
+    record = {"batch": batch, "summary": summary, "staging": relative, "manifest": manifest}
+    write_json(FileSystems.join(dataset.root, META, PENDING), record)
     return _commit(dataset, record)
 
 
@@ -192,12 +204,14 @@ def ingest(
     options: PipelineOptions,
     make_runner: Callable[[], Any],
     files: list[InputFile] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """Ingests every new input of --input (or `files`) into --dataset; returns a summary."""
+    """Ingests every new input of --input (or `files`) into --dataset; returns a summary.
+    `should_stop` is asked before each batch (watch: a signal ends it after the batch)."""
     wirestory = options.view_as(WirestoryOptions)
     started = time.monotonic()
     if files is None:
-        files = list_inputs(wirestory.inputs)
+        files = list_inputs(wirestory.inputs, allow_empty=True)
     if not wirestory.dataset:
         raise DatasetError("--dataset is required")
     dataset = open_dataset(wirestory.dataset, wirestory)
@@ -208,6 +222,8 @@ def ingest(
             batches.append(resumed)
         plan = plan_batches(files, max(1, wirestory.batch_size))
         for number, part in enumerate(plan, 1):
+            if should_stop is not None and should_stop():
+                break
             manifest = run_batch(dataset, part, options, make_runner)
             batches.append(manifest)
             _LOG.info(

@@ -7,6 +7,7 @@ output is deleted only after that, and only when every file in it is one wiresto
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -94,8 +95,10 @@ def _move_tree(source: str, target: str) -> None:
 def _delete_tree(path: str) -> None:
     if _local(path):
         shutil.rmtree(path, ignore_errors=True)
-    elif FileSystems.exists(path):
-        FileSystems.delete([path])
+        return
+    # An object-store "folder" is a prefix: exists() sees no object there, delete takes it whole.
+    with contextlib.suppress(Exception):
+        FileSystems.delete([path.rstrip("/") + "/"])
 
 
 def publish(building: str, directory: str) -> None:

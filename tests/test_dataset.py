@@ -295,3 +295,24 @@ def test_a_joining_article_is_explained_by_its_own_indexed_match() -> None:
     # Identical copies tie: the pick must not depend on arrival order.
     a, b = HistoryMatch("st_a", "o2", 1.0, 1.0), HistoryMatch("st_a", "o1", 1.0, 1.0)
     assert best_match([a, b]) == best_match([b, a]) == b
+
+
+def test_an_empty_incoming_folder_is_nothing_new_and_a_missing_file_an_error(
+    tmp_path: Path, capsys
+) -> None:
+    (tmp_path / "incoming").mkdir()
+    dataset = tmp_path / "ds"
+    assert ingest(str(tmp_path / "incoming"), "--dataset", str(dataset)) == 0
+    assert "nothing new" in capsys.readouterr().out
+    assert ingest(str(tmp_path / "missing.html"), "--dataset", str(dataset)) == 2
+
+
+def test_a_fresh_commit_never_skips_steps_another_writer_claimed(batches: dict[str, Any]) -> None:
+    from wirestory.pipeline.commit import check_unclaimed
+    from wirestory.pipeline.dataset import Dataset, DatasetBusy
+
+    dataset = Dataset.open(str(batches["dataset"]))
+    last = dataset.committed_batch()
+    check_unclaimed(dataset, last + 1)  # the next number is free
+    with pytest.raises(DatasetBusy, match=f"batch {last} was committed by another writer"):
+        check_unclaimed(dataset, last)
