@@ -1,0 +1,324 @@
+"""Streaming steps: Pub/Sub messages -> documents, and keyed state that replaces the index lookup.
+
+A stream is an ingest whose batches are event-time windows of `--window-seconds`: the articles
+of one window are grouped among themselves exactly as a batch is (same candidates, same
+verification), then matched against the articles of earlier windows within the lookback.
+
+Beam graphs have no loops, so the history lives in two keyed, stateful steps in the global
+window. Each takes one element per key and window from a GroupByKey in the event-time windows
+(so the element arrives once the window is complete, and its output, timestamped at the
+window's end, is on time for the next windowed steps):
+
+- `BandIndexFn`, keyed by LSH band key: the signatures of earlier windows' articles sharing
+  that band (doc_id, window, num_shingles, hashvalues, date). For a window's new articles it
+  emits the earlier articles each collides with, then adds them.
+- `StoryMapFn`, one key: doc_id -> story_id of earlier windows' articles. For a window it
+  turns the verified collisions into `HistoryMatch`es (story ids filled in), labels the
+  window's groups (union-find of the within-window edges, smallest doc_id), and records each
+  group's final story: the best match's story, else 'st_' + smallest doc_id. That is the rule
+  of transforms/incremental.py, so story ids equal `ingest` run with one batch per window.
+
+Entries older than the lookback (in windows of event time) are dropped when a window is
+processed, and an event-time timer clears a key that sees nothing for a whole lookback. Windows
+reach a key in order (a key's panes fire as the watermark passes each window's end); a window
+that arrives after a later one only misses that later window's entries (it never sees them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.coders import PickleCoder, VarIntCoder
+from apache_beam.io.filesystem import FileMetadata
+from apache_beam.transforms import userstate
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.utils.timestamp import Duration, Timestamp
+from wirestory.schemas.models import RejectReason
+from wirestory.transforms.containers import JsonFields, parse_json_line
+from wirestory.transforms.history import HistoryMatch, Probe, best_match, verify_history
+from wirestory.transforms.read import CONTAINERS, REJECTS, InputError, ReadDocumentFn, ReadLimits
+from wirestory.transforms.records import RawDocument, RejectRecord
+from wirestory.transforms.signatures import MinHashParams, band_keys
+
+DUPLICATES = "duplicates"
+IGNORED = "ignored"
+# A GCS notification carries these attributes; a JSON article message carries none of them.
+GCS_EVENT = "eventType"
+GCS_FINALIZE = "OBJECT_FINALIZE"
+# State and timer specs (one set per DoFn: Beam binds a timer spec to one callback), and the
+# DoFn parameters that bind them, as module-level singletons.
+_SEEN = userstate.ReadModifyWriteStateSpec("seen", VarIntCoder())
+_SEEN_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
+_BAND_ENTRIES = userstate.BagStateSpec("entries", PickleCoder())
+_BAND_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
+_STORY_MAP = userstate.BagStateSpec("stories", PickleCoder())
+_STORY_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
+SEEN, SEEN_EXPIRE = beam.DoFn.StateParam(_SEEN), beam.DoFn.TimerParam(_SEEN_EXPIRE)
+BAND_ENTRIES, BAND_EXPIRE = beam.DoFn.StateParam(_BAND_ENTRIES), beam.DoFn.TimerParam(_BAND_EXPIRE)
+STORY_MAP, STORY_EXPIRE = beam.DoFn.StateParam(_STORY_MAP), beam.DoFn.TimerParam(_STORY_EXPIRE)
+TIMESTAMP = beam.DoFn.TimestampParam
+WINDOW = beam.DoFn.WindowParam
+
+
+def window_index(end: Timestamp, seconds: int) -> int:
+    """The logical window of a window's end: windows 0, 1, 2 ... of `seconds` each."""
+    return int(end.micros // (seconds * 1_000_000)) - 1
+
+
+def window_end(index: int, seconds: int) -> Timestamp:
+    return Timestamp(micros=(index + 1) * seconds * 1_000_000)
+
+
+class ParseMessageFn(beam.DoFn):
+    """A Pub/Sub message -> RawDocument, or a RejectRecord (main output is the document).
+
+    GCS notifications (attribute `eventType`) name an object; OBJECT_FINALIZE reads it with
+    the batch limits and decoding (one object, one page: containers are rejected), other events
+    go to 'ignored'. Any other message is one JSON article, like a JSON Lines record.
+    """
+
+    def __init__(self, subscription: str, limits: ReadLimits, fields: JsonFields) -> None:
+        self._subscription = subscription
+        self._limits = limits
+        self._fields = fields
+
+    def setup(self) -> None:
+        self._reader = ReadDocumentFn(self._limits)
+
+    def process(self, message: Any) -> Iterator[Any]:
+        data: bytes = message.data or b""
+        attributes: dict[str, str] = dict(message.attributes or {})
+        uri = f"pubsub://{self._subscription}/{message.message_id or 'unknown'}"
+        if GCS_EVENT in attributes:
+            yield from self._notification(uri, attributes)
+            return
+        try:
+            doc = parse_json_line(uri, data, self._fields, self._limits)
+        except InputError as err:
+            yield beam.pvalue.TaggedOutput(
+                REJECTS, RejectRecord(uri, "read", err.reason, err.detail)
+            )
+            return
+        if doc is None:
+            reason, detail = RejectReason.EMPTY, "empty message"
+            yield beam.pvalue.TaggedOutput(REJECTS, RejectRecord(uri, "read", reason, detail))
+            return
+        yield doc
+
+    def _notification(self, uri: str, attributes: dict[str, str]) -> Iterator[Any]:
+        if attributes[GCS_EVENT] != GCS_FINALIZE:
+            yield beam.pvalue.TaggedOutput(IGNORED, attributes[GCS_EVENT])
+            return
+        bucket, name = attributes.get("bucketId"), attributes.get("objectId")
+        if not bucket or not name:
+            detail = "GCS notification without bucketId/objectId"
+            reject = RejectRecord(uri, "read", RejectReason.MALFORMED_RECORD, detail)
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+            return
+        path = f"gs://{bucket}/{name}"
+        try:
+            size = json.loads(attributes.get("payload", "") or "{}").get("size")
+        except ValueError:
+            size = None
+        for out in self._reader.process(FileMetadata(path, int(size or 0))):
+            if isinstance(out, RawDocument) or out.tag == REJECTS:
+                yield out
+            elif out.tag == CONTAINERS:
+                detail = "a stream reads one page per object; ingest containers with ingest"
+                reject = RejectRecord(path, "read", RejectReason.UNSUPPORTED_FORMAT, detail)
+                yield beam.pvalue.TaggedOutput(REJECTS, reject)
+
+
+def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
+    """(content doc_id, item) for documents; (identity, item) for rejects."""
+    if isinstance(item, RawDocument):
+        item = item.identified()
+        return item.doc_id, item
+    return item.identity(), item
+
+
+class DedupFn(beam.DoFn):
+    """Keyed by doc_id, global window: the first copy passes; redeliveries and republished
+    copies within the lookback go to 'duplicates'. The key's state expires after it."""
+
+    def __init__(self, ttl_seconds: int) -> None:
+        self._ttl = ttl_seconds
+
+    def process(
+        self,
+        element: tuple[str, Any],
+        timestamp: Any = TIMESTAMP,
+        seen: Any = SEEN,
+        expire: Any = SEEN_EXPIRE,
+    ) -> Iterator[Any]:
+        doc_id, item = element
+        if seen.read():
+            yield beam.pvalue.TaggedOutput(DUPLICATES, doc_id)
+            return
+        seen.write(1)
+        expire.set(timestamp + Duration(seconds=self._ttl))
+        yield item
+
+    @userstate.on_timer(_SEEN_EXPIRE)
+    def expired(self, seen: Any = SEEN) -> None:
+        seen.clear()
+
+
+class TagWindowFn(beam.DoFn):
+    """x -> (key(x), (logical window, value(x))), for the keyed per-window steps."""
+
+    def __init__(self, seconds: int, key: Any, value: Any = None) -> None:
+        self._seconds = seconds
+        self._key = key
+        self._value = value
+
+    def process(self, element: Any, window: Any = WINDOW) -> Iterator[Any]:
+        index = window_index(window.end, self._seconds)
+        value = element if self._value is None else self._value(element)
+        yield self._key(element), (index, value)
+
+
+class BandIndexFn(beam.DoFn):
+    """Per band key: (band key, (window, [Probe])) -> (new doc_id, (old doc_id, num_shingles,
+    hashvalues)) for each earlier-window article within the lookback sharing the band."""
+
+    def __init__(self, seconds: int, lookback_windows: int, lookback_days: int) -> None:
+        self._seconds = seconds
+        self._lookback = lookback_windows
+        self._days = datetime.timedelta(days=lookback_days)
+
+    def process(
+        self,
+        element: tuple[bytes, tuple[int, list[Probe]]],
+        entries: Any = BAND_ENTRIES,
+        expire: Any = BAND_EXPIRE,
+    ) -> Iterator[Any]:
+        index, new = element[1]
+        held = [e for e in entries.read() if e[1] >= index - self._lookback]
+        probes = sorted({p.doc_id: p for p in new}.values(), key=lambda p: p.doc_id)
+        for probe in probes:
+            for old_id, old_index, shingles, values, old_date in held:
+                # The lookback of ingest too: document dates at most --lookback-days apart.
+                if old_index < index and abs(probe.doc_date - old_date) <= self._days:
+                    yield probe.doc_id, (old_id, shingles, values)
+        known = {e[0] for e in held}
+        held += [
+            (p.doc_id, index, p.num_shingles, p.hashvalues, p.doc_date)
+            for p in probes
+            if p.doc_id not in known
+        ]
+        entries.clear()
+        for entry in held:
+            entries.add(entry)
+        newest = max(e[1] for e in held)
+        expire.set(window_end(newest + self._lookback + 1, self._seconds))
+
+    @userstate.on_timer(_BAND_EXPIRE)
+    def expired(self, entries: Any = BAND_ENTRIES) -> None:
+        entries.clear()  # nothing for a whole lookback: every entry is out of it
+
+
+def probe_bands(item: tuple[str, Probe], params: MinHashParams) -> Iterator[tuple[bytes, Probe]]:
+    """(band key, probe) for every band of a new article."""
+    probe = item[1]
+    for key in band_keys(np.frombuffer(probe.hashvalues, dtype="<u4"), params):
+        yield key, probe
+
+
+class VerifyCollisionsFn(beam.DoFn):
+    """(new doc_id, {probe, old}) -> (new doc_id, HistoryMatch with story_id still unknown)."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        self._params = params
+
+    def process(self, item: tuple[str, dict[str, list[Any]]]) -> Iterator[Any]:
+        doc_id, joined = item
+        if not joined["probe"]:
+            return
+        probe: Probe = joined["probe"][0]
+        olds = {old[0]: old for old in joined["old"]}  # one per band it shares
+        for old_id in sorted(olds):
+            _, shingles, values = olds[old_id]
+            old = {"doc_id": old_id, "story_id": "", "num_shingles": shingles, "hashvalues": values}
+            match = verify_history(probe, old, self._params)
+            if match is not None:
+                yield doc_id, match
+
+
+def _root(parent: dict[str, str], node: str) -> str:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+def window_groups(docs: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """doc_id -> smallest doc_id of its connected component (the batch's grouping)."""
+    parent = {d: d for d in docs}
+    for a, b in edges:
+        if a in parent and b in parent:
+            ra, rb = _root(parent, a), _root(parent, b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {d: _root(parent, d) for d in parent}
+
+
+class StoryMapFn(beam.DoFn):
+    """One key: (0, (window, [("doc", id) | ("edge", (a, b)) | ("match", (id, HistoryMatch))]))
+    -> ("label", (doc_id, label)) and ("match", (doc_id, HistoryMatch)) for the window."""
+
+    def __init__(self, seconds: int, lookback_windows: int) -> None:
+        self._seconds = seconds
+        self._lookback = lookback_windows
+
+    def process(
+        self,
+        element: tuple[int, tuple[int, list[Any]]],
+        stories: Any = STORY_MAP,
+        expire: Any = STORY_EXPIRE,
+    ) -> Iterator[Any]:
+        index, items = element[1]
+        known = {
+            doc: (story, at) for doc, story, at in stories.read() if at >= index - self._lookback
+        }
+        yield from self._window(index, items, known)
+        stories.clear()
+        for doc, (story, at) in sorted(known.items()):
+            stories.add((doc, story, at))
+        newest = max(at for _, at in known.values())
+        expire.set(window_end(newest + self._lookback + 1, self._seconds))
+
+    def _window(self, index: int, items: list, known: dict[str, tuple[str, int]]) -> Iterator:
+        docs = sorted({v for kind, v in items if kind == "doc"})
+        labels = window_groups(docs, (v for kind, v in items if kind == "edge"))
+        matches: dict[str, list[HistoryMatch]] = {}
+        for kind, value in items:
+            if kind != "match":
+                continue
+            doc_id, match = value
+            story = known.get(match.doc_id)
+            if story is not None and story[1] < index:
+                matches.setdefault(doc_id, []).append(
+                    HistoryMatch(story[0], match.doc_id, match.jaccard, match.containment)
+                )
+        group_best: dict[str, HistoryMatch | None] = {}
+        for doc_id in docs:
+            best = best_match(matches.get(doc_id, []))
+            if best is not None:
+                yield "match", (doc_id, best)
+            label = labels[doc_id]
+            yield "label", (doc_id, label)
+            group_best[label] = best_match(m for m in (group_best.get(label), best) if m)
+        for doc_id in docs:
+            if doc_id not in known:  # a story id never changes
+                best = group_best[labels[doc_id]]
+                known[doc_id] = (best.story_id if best else "st_" + labels[doc_id], index)
+
+    @userstate.on_timer(_STORY_EXPIRE)
+    def expired(self, stories: Any = STORY_MAP) -> None:
+        stories.clear()  # nothing for a whole lookback
