@@ -21,7 +21,9 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
+from apache_beam.utils.timestamp import Duration
 from wirestory.pipeline.dataset import META, Dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.schemas import table_schemas
@@ -39,6 +41,7 @@ from wirestory.transforms.streaming import (
     BandIndexFn,
     DedupFn,
     ParseMessageFn,
+    ReviveLateFn,
     StoryMapFn,
     TagWindowFn,
     VerifyCollisionsFn,
@@ -188,6 +191,15 @@ def build_stream_pipeline(
         (parsed.docs, parsed[REJECTS])
         | "AllInputs" >> beam.Flatten()
         | "Identify" >> beam.Map(identity)
+        | "ArrivalWindow"
+        >> beam.WindowInto(
+            FixedWindows(seconds),
+            trigger=AfterWatermark(late=AfterCount(1)),
+            accumulation_mode=AccumulationMode.DISCARDING,
+            allowed_lateness=Duration(seconds=ctx.lookback_days * 86400),
+        )
+        | "GroupCopies" >> beam.GroupByKey()
+        | "ReviveLate" >> beam.ParDo(ReviveLateFn())
         | "DedupWindow" >> beam.WindowInto(GlobalWindows())
         | "Dedup"
         >> beam.ParDo(DedupFn(ctx.lookback_days * 86400))

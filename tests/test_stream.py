@@ -9,25 +9,26 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import time
 from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
 import polars as pl
-import pytest
 from apache_beam.io.gcp.pubsub import PubsubMessage
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
 from apache_beam.testing.test_stream import TestStream
 from apache_beam.utils.timestamp import Timestamp
 from deltalake import DeltaTable
-from wirestory.pipeline import cli
 from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.stream import StreamContext, build_stream_pipeline
 
 WINDOW = 60
-T0 = 1_700_000_000 - 1_700_000_000 % WINDOW  # a window boundary
+# A window boundary a day ago: a late message is re-timestamped to now, within the lookback.
+T0 = int(time.time()) - 86400 - int(time.time()) % WINDOW
+DAY = 86400
 WORDS = [f"w{i}" for i in range(3000)]
 
 
@@ -67,7 +68,7 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
         buckets=data.config.buckets,
         window_seconds=WINDOW,
         lookback_days=wirestory.lookback_days,
-        start_date=datetime.date(2023, 11, 14),
+        start_date=datetime.datetime.fromtimestamp(T0, datetime.timezone.utc).date(),
     )
     stream = TestStream(coder=beam.coders.PickleCoder())
     for offset, item in arrivals:
@@ -78,7 +79,7 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
     stream = stream.advance_watermark_to_infinity()
     with beam.Pipeline(runner=BundleBasedDirectRunner(), options=options) as pipeline:
         build_stream_pipeline(pipeline | stream, wirestory, ctx)
-    return {"articles": table(dataset, "articles"), "stories": table(dataset, "stories")}
+    return {name: table(dataset, name) for name in ("articles", "stories", "rejects", "documents")}
 
 
 def watermark(seconds: float) -> Arrival:
@@ -112,3 +113,94 @@ def test_arrivals_across_windows_join_one_story(tmp_path: Path) -> None:
     assert stories["https://z.test/b2"] == stories["https://x.test/b1"]
     assert stories["https://x.test/a1"] != stories["https://x.test/b1"]
     assert sorted(out["stories"]["size"].to_list()) == [2, 3]
+
+
+def test_duplicates_and_redelivery_make_one_article(tmp_path: Path) -> None:
+    a, b = story_text(11), story_text(12)
+    first = message(a, "https://x.test/a", "m1")
+    arrivals = [
+        (1, first),
+        (2, first),  # redelivered in the same window
+        (3, message(a, "https://x.test/a", "m2")),  # republished: same url and text
+        (4, message(a, "https://mirror.test/a", "m3")),  # same text, another url: an article
+        (5, message(b, "https://x.test/b", "m4")),
+        watermark(2 * WINDOW),
+        (2 * WINDOW + 1, first),  # redelivered windows later
+        (2 * WINDOW + 2, message(b, "https://x.test/b", "m5")),
+    ]
+    out = run_stream(tmp_path / "ds", arrivals)
+    articles = out["articles"]
+    assert sorted(articles["url"].to_list()) == [
+        "https://mirror.test/a",
+        "https://x.test/a",
+        "https://x.test/b",
+    ]
+    assert articles["doc_id"].n_unique() == 3
+    stories = story_by_url(articles)
+    assert stories["https://mirror.test/a"] == stories["https://x.test/a"]
+    assert out["documents"].height == 3
+    assert out["rejects"].height == 0
+
+
+def test_late_message_joins_the_next_open_window(tmp_path: Path) -> None:
+    a = story_text(21)
+    arrivals = [
+        (1, message(a, "https://x.test/a1", "m1")),
+        watermark(3 * WINDOW),
+        # Published (event time) in window 0, delivered after the watermark passed it.
+        (5, message(copy_of(a, 3), "https://y.test/a2", "m2")),
+        (3 * WINDOW + 1, message(story_text(22), "https://x.test/other", "m3")),
+    ]
+    out = run_stream(tmp_path / "ds", arrivals)
+    stories = story_by_url(out["articles"])
+    assert set(stories) == {"https://x.test/a1", "https://y.test/a2", "https://x.test/other"}
+    assert stories["https://y.test/a2"] == stories["https://x.test/a1"]
+    # It was committed with a later window than the one it was published in.
+    batches = dict(zip(out["documents"]["doc_id"], out["documents"]["batch"], strict=True))
+    ids = dict(zip(out["articles"]["url"], out["articles"]["doc_id"], strict=True))
+    assert batches[ids["https://y.test/a2"]] > batches[ids["https://x.test/other"]]
+
+
+def test_state_expires_after_the_lookback(tmp_path: Path) -> None:
+    a = story_text(31)
+    arrivals = [
+        (1, message(a, "https://x.test/a1", "m1")),
+        watermark(DAY // 2),
+        (DAY // 2, message(copy_of(a, 1), "https://y.test/a2", "m2")),
+        watermark(DAY // 2 + 3 * DAY),
+        # Two days after the last copy, with --lookback-days 1: the index has forgotten both.
+        (DAY // 2 + 3 * DAY, message(copy_of(a, 2), "https://z.test/a3", "m3")),
+    ]
+    out = run_stream(tmp_path / "ds", arrivals, ["--lookback-days", "1"])
+    stories = story_by_url(out["articles"])
+    assert stories["https://y.test/a2"] == stories["https://x.test/a1"]
+    assert stories["https://z.test/a3"] != stories["https://x.test/a1"]
+    assert (
+        stories["https://z.test/a3"]
+        == "st_"
+        + dict(zip(out["articles"]["url"], out["articles"]["doc_id"], strict=True))[
+            "https://z.test/a3"
+        ]
+    )
+
+
+def test_bad_messages_are_rejects(tmp_path: Path) -> None:
+    gcs = {"eventType": "OBJECT_FINALIZE", "bucketId": "b"}  # no objectId
+    arrivals = [
+        (1, PubsubMessage(b"{not json", {}, message_id="bad1")),
+        (2, PubsubMessage(json.dumps({"text": "  "}).encode(), {}, message_id="bad2")),
+        (3, PubsubMessage(json.dumps([1, 2]).encode(), {}, message_id="bad3")),
+        (4, PubsubMessage(b"", gcs, message_id="bad4")),
+        (5, PubsubMessage(b"", {"eventType": "OBJECT_DELETE"}, message_id="ignored")),
+        (6, message(story_text(41), "https://x.test/ok", "ok")),
+    ]
+    out = run_stream(tmp_path / "ds", arrivals)
+    assert out["articles"]["url"].to_list() == ["https://x.test/ok"]
+    reasons = dict(zip(out["rejects"]["source_uri"], out["rejects"]["reason"], strict=True))
+    sub = "pubsub://projects/p/subscriptions/s"
+    assert reasons == {
+        f"{sub}/bad1": "malformed_record",
+        f"{sub}/bad2": "empty",
+        f"{sub}/bad3": "malformed_record",
+        f"{sub}/bad4": "malformed_record",
+    }

@@ -35,9 +35,11 @@ import apache_beam as beam
 import numpy as np
 from apache_beam.coders import PickleCoder, VarIntCoder
 from apache_beam.io.filesystem import FileMetadata
+from apache_beam.metrics import Metrics
 from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.utils.timestamp import Duration, Timestamp
+from apache_beam.utils.windowed_value import PaneInfoTiming
 from wirestory.schemas.models import RejectReason
 from wirestory.transforms.containers import JsonFields, parse_json_line
 from wirestory.transforms.history import HistoryMatch, Probe, best_match, verify_history
@@ -91,18 +93,25 @@ class ParseMessageFn(beam.DoFn):
         self._reader = ReadDocumentFn(self._limits)
 
     def process(self, message: Any) -> Iterator[Any]:
+        uri = f"pubsub://{self._subscription}/{getattr(message, 'message_id', None) or 'unknown'}"
+        try:
+            yield from self._parse(uri, message)
+        except Exception as err:  # a bad message is a reject row, never a failed bundle
+            detail = f"{type(err).__name__}: {err}"[:500]
+            reject = RejectRecord(uri, "read", RejectReason.MALFORMED_RECORD, detail)
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+
+    def _parse(self, uri: str, message: Any) -> Iterator[Any]:
         data: bytes = message.data or b""
         attributes: dict[str, str] = dict(message.attributes or {})
-        uri = f"pubsub://{self._subscription}/{message.message_id or 'unknown'}"
         if GCS_EVENT in attributes:
             yield from self._notification(uri, attributes)
             return
         try:
             doc = parse_json_line(uri, data, self._fields, self._limits)
         except InputError as err:
-            yield beam.pvalue.TaggedOutput(
-                REJECTS, RejectRecord(uri, "read", err.reason, err.detail)
-            )
+            reject = RejectRecord(uri, "read", err.reason, str(err))
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
             return
         if doc is None:
             reason, detail = RejectReason.EMPTY, "empty message"
@@ -134,12 +143,35 @@ class ParseMessageFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(REJECTS, reject)
 
 
+_LATE = Metrics.counter("wirestory", "late_messages")
+
+
 def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
     """(content doc_id, item) for documents; (identity, item) for rejects."""
     if isinstance(item, RawDocument):
         item = item.identified()
         return item.doc_id, item
     return item.identity(), item
+
+
+class ReviveLateFn(beam.DoFn):
+    """(doc_id, copies) from a GroupByKey with late firings -> (doc_id, copy) per copy.
+
+    On-time copies keep their window. Late copies (behind the watermark when they arrived)
+    are treated as arriving now: re-timestamped to processing time, which is at or after the
+    watermark, so they join the next open window instead of being dropped."""
+
+    def process(
+        self, element: tuple[str, Iterable[Any]], pane: Any = beam.DoFn.PaneInfoParam
+    ) -> Iterator[Any]:
+        doc_id, copies = element
+        late = pane.timing == PaneInfoTiming.LATE
+        for item in sorted(copies, key=lambda c: c.source_uri):
+            if late:
+                _LATE.inc()
+                yield beam.window.TimestampedValue((doc_id, item), Timestamp.now())
+            else:
+                yield doc_id, item
 
 
 class DedupFn(beam.DoFn):
