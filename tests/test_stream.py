@@ -21,6 +21,7 @@ from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
 from apache_beam.testing.test_stream import TestStream
 from apache_beam.utils.timestamp import Timestamp
 from deltalake import DeltaTable
+from wirestory.pipeline import cli
 from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.stream import StreamContext, build_stream_pipeline
@@ -204,3 +205,50 @@ def test_bad_messages_are_rejects(tmp_path: Path) -> None:
         f"{sub}/bad3": "malformed_record",
         f"{sub}/bad4": "malformed_record",
     }
+
+
+def test_same_stories_as_ingest_with_one_batch_per_window(tmp_path: Path) -> None:
+    a, b, c = story_text(51, 200), story_text(52), story_text(53)
+    brief = " ".join(a.split()[:110])  # a shorter copy: joins by containment
+    windows = [
+        [("https://x.test/a1", a), ("https://x.test/b1", b)],
+        [
+            ("https://y.test/a2", copy_of(a, 1)),
+            ("https://y.test/brief", brief),
+            ("https://y.test/c1", c),
+            ("https://z.test/c2", copy_of(c, 2)),
+        ],
+        [("https://z.test/a3", copy_of(a, 3, 12)), ("https://z.test/b2", copy_of(b, 4))],
+    ]
+    published = "2024-05-02"
+    arrivals: list[Arrival] = []
+    for number, docs in enumerate(windows):
+        if number:
+            arrivals.append(watermark(number * WINDOW))
+        for slot, (url, text) in enumerate(docs):
+            item = message(text, url, f"m{number}-{slot}", published=published)
+            arrivals.append((number * WINDOW + slot + 1, item))
+    streamed = run_stream(tmp_path / "stream", arrivals)
+    dataset = tmp_path / "ingest"
+    for number, docs in enumerate(windows):
+        folder = tmp_path / f"window{number}"
+        folder.mkdir()
+        lines = [
+            json.dumps({"text": t, "url": u, "title": u.rsplit("/", 1)[-1], "published": published})
+            for u, t in docs
+        ]
+        (folder / "batch.jsonl").write_text("\n".join(lines) + "\n")
+        assert cli.main(["ingest", str(folder), "--dataset", str(dataset), "--quiet"]) == 0
+    ingested = {name: table(dataset, name) for name in ("articles", "stories")}
+
+    columns = ["doc_id", "url", "story_id", "is_canonical", "similarity"]
+    got, want = (t["articles"].select(columns).sort("doc_id") for t in (streamed, ingested))
+    assert got.height == 8
+    assert got.to_dicts() == want.to_dicts()
+    story_columns = ["story_id", "size", "canonical_doc_id", "doc_ids"]
+    got, want = (t["stories"].select(story_columns).sort("story_id") for t in (streamed, ingested))
+    assert got.to_dicts() == want.to_dicts()
+    stories = story_by_url(streamed["articles"])
+    assert len(set(stories.values())) == 3  # a (4 copies), b (2), c (2)
+    assert stories["https://y.test/brief"] == stories["https://x.test/a1"]
+    assert stories["https://z.test/c2"] == stories["https://y.test/c1"]
