@@ -51,6 +51,17 @@ from wirestory.transforms.streaming import (
 )
 
 _LOG = logging.getLogger("wirestory")
+# Steps that hold state (keyed state, window state). Renaming one, or changing its key or state
+# layout, breaks an in-place update of a running job (`--update`): drain and restart instead.
+STATEFUL_STEPS = (
+    "GroupCopies",
+    "Dedup",
+    "GroupBands",
+    "BandIndex",
+    "GroupStoryInputs",
+    "StoryMap",
+    "GroupWindow",
+)
 STAGING = "stream"  # DIR/_wirestory/stream/stories/: new story rows, read by the commit
 
 

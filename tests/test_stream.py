@@ -15,6 +15,7 @@ from typing import Any
 
 import apache_beam as beam
 import polars as pl
+import pytest
 from apache_beam.io.gcp.pubsub import PubsubMessage
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
@@ -252,3 +253,83 @@ def test_same_stories_as_ingest_with_one_batch_per_window(tmp_path: Path) -> Non
     assert len(set(stories.values())) == 3  # a (4 copies), b (2), c (2)
     assert stories["https://y.test/brief"] == stories["https://x.test/a1"]
     assert stories["https://z.test/c2"] == stories["https://y.test/c1"]
+
+
+SUBSCRIPTION = "projects/wirestory-test/subscriptions/articles"
+
+
+def test_dataflow_streaming_job_holds_every_step(tmp_path: Path) -> None:
+    pytest.importorskip("apitools", reason="needs pip install -e '.[gcp]'")
+    from apache_beam.portability.api import beam_runner_api_pb2
+    from wirestory.pipeline.stream import STATEFUL_STEPS
+    from wirestory.pipeline.stream_command import build_stream
+    from wirestory.runners import dataflow_launch
+
+    staging, template = tmp_path / "df" / "staging", tmp_path / "job.json"
+    argv = [
+        "--runner=DataflowRunner",
+        "--project=wirestory-test",
+        "--region=europe-west1",
+        f"--temp_location={tmp_path / 'df' / 'tmp'}",
+        f"--staging_location={staging}",
+        f"--template_location={template}",
+        "--no_auth",
+        "--dataflow_endpoint=http://localhost:9",
+        "--streaming",
+        f"--input_subscription={SUBSCRIPTION}",
+        f"--dataset={tmp_path / 'ds'}",
+        "--window-seconds=30",
+    ]
+    assert dataflow_launch.main(argv) == 0
+    job = json.loads(template.read_text())
+    assert job["type"] == "JOB_TYPE_STREAMING"
+    options = job["environment"]["sdkPipelineOptions"]["options"]
+    assert options["input_subscription"] == SUBSCRIPTION
+    assert options["window_seconds"] == 30
+    pipeline_pb = beam_runner_api_pb2.Pipeline()
+    pipeline_pb.ParseFromString((staging / "pipeline.pb").read_bytes())
+    transforms = pipeline_pb.components.transforms
+    names = {t.unique_name for t in transforms.values()}
+
+    # The same graph built for the local streaming runner (never run): every top-level step
+    # of ours is in the Dataflow job, under the same name.
+    local = beam.Pipeline(
+        runner=BundleBasedDirectRunner(),
+        options=PipelineOptions(
+            ["--streaming", f"--input_subscription={SUBSCRIPTION}", f"--dataset={tmp_path / 'ds'}"]
+        ),
+    )
+    build_stream(local, local.options)
+    tops = {
+        t.unique_name.split("/")[0] for t in local.to_runner_api().components.transforms.values()
+    }
+    assert {"ReadPubSub", "BandIndex", "StoryMap", "CommitWindow"} <= tops
+    assert tops <= {name.split("/")[0] for name in names}
+    urns = {t.spec.urn for t in transforms.values()}
+    assert "beam:transform:pubsub_read:v1" in urns
+    # The keyed-state steps carry their state and timers into the job.
+    stateful = {}
+    for t in transforms.values():
+        if (
+            t.spec.urn == "beam:transform:pardo:v1"
+            and t.unique_name.split("/")[0] in STATEFUL_STEPS
+        ):
+            payload = beam_runner_api_pb2.ParDoPayload.FromString(t.spec.payload)
+            stateful[t.unique_name.split("/")[0]] = (
+                set(payload.state_specs),
+                set(payload.timer_family_specs),
+            )
+    assert stateful["Dedup"] == ({"seen"}, {"ts-expire"})
+    assert stateful["BandIndex"] == ({"entries"}, {"ts-expire"})
+    assert stateful["StoryMap"] == ({"stories"}, {"ts-expire"})
+
+
+def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["stream", "--dataset", "/tmp/never-made", "--quiet"]) == 2
+    assert "--input_subscription must be projects/P/subscriptions/S" in capsys.readouterr().err
+    assert (
+        cli.main(
+            ["stream", f"--input_subscription={SUBSCRIPTION}", "--window-seconds=0", "--quiet"]
+        )
+        == 2
+    )
