@@ -210,7 +210,7 @@ def build_stream_pipeline(
             allowed_lateness=Duration(seconds=ctx.lookback_days * 86400),
         )
         | "GroupCopies" >> beam.GroupByKey()
-        | "ReviveLate" >> beam.ParDo(ReviveLateFn())
+        | "ReviveLate" >> beam.ParDo(ReviveLateFn()).with_output_types(tuple[str, Any])
         | "DedupWindow" >> beam.WindowInto(GlobalWindows())
         | "Dedup"
         >> beam.ParDo(DedupFn(ctx.lookback_days * 86400))
@@ -239,7 +239,10 @@ def build_stream_pipeline(
         probes
         | "ProbeBands" >> beam.FlatMap(probe_bands, ctx.params)
         | "GroupBands" >> beam.GroupByKey()
-        | "TagBands" >> beam.ParDo(TagWindowFn(seconds, lambda kv: kv[0], lambda kv: list(kv[1])))
+        | "TagBands"
+        >> beam.ParDo(
+            TagWindowFn(seconds, lambda kv: kv[0], lambda kv: list(kv[1]))
+        ).with_output_types(tuple[bytes, Any])
         | "BandsGlobal" >> beam.WindowInto(GlobalWindows())
         | "BandIndex"
         >> beam.ParDo(BandIndexFn(seconds, lookback, ctx.lookback_days)).with_input_types(

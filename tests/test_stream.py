@@ -333,3 +333,28 @@ def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -
         )
         == 2
     )
+
+
+def test_gcs_notification_reads_the_object_it_names() -> None:
+    from wirestory.pipeline.options import WirestoryOptions as Options
+    from wirestory.transforms.records import RawDocument
+    from wirestory.transforms.streaming import IGNORED, ParseMessageFn
+
+    wirestory = PipelineOptions([]).view_as(Options)
+    parse = ParseMessageFn(SUBSCRIPTION, wirestory.read_limits(), wirestory.json_fields())
+    parse.setup()
+    seen = []
+
+    def fake_read(metadata: Any) -> Any:  # no GCS here: record what would be read
+        seen.append((metadata.path, metadata.size_in_bytes))
+        yield RawDocument(metadata.path, "html", "<p>x</p>")
+
+    parse._reader.process = fake_read  # type: ignore[method-assign]
+    attributes = {"eventType": "OBJECT_FINALIZE", "bucketId": "news", "objectId": "in/a b.html"}
+    finalize = PubsubMessage(json.dumps({"size": "1234"}).encode(), attributes, message_id="1")
+    (doc,) = list(parse.process(finalize))
+    assert doc.source_uri == "gs://news/in/a b.html"
+    assert seen == [("gs://news/in/a b.html", 1234)]
+    delete = PubsubMessage(b"{}", {**attributes, "eventType": "OBJECT_DELETE"}, message_id="2")
+    (ignored,) = list(parse.process(delete))
+    assert ignored.tag == IGNORED and ignored.value == "OBJECT_DELETE"

@@ -35,6 +35,7 @@ import apache_beam as beam
 import numpy as np
 from apache_beam.coders import PickleCoder, VarIntCoder
 from apache_beam.io.filesystem import FileMetadata
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
@@ -105,7 +106,7 @@ class ParseMessageFn(beam.DoFn):
         data: bytes = message.data or b""
         attributes: dict[str, str] = dict(message.attributes or {})
         if GCS_EVENT in attributes:
-            yield from self._notification(uri, attributes)
+            yield from self._notification(uri, attributes, data)
             return
         try:
             doc = parse_json_line(uri, data, self._fields, self._limits)
@@ -119,7 +120,7 @@ class ParseMessageFn(beam.DoFn):
             return
         yield doc
 
-    def _notification(self, uri: str, attributes: dict[str, str]) -> Iterator[Any]:
+    def _notification(self, uri: str, attributes: dict[str, str], data: bytes) -> Iterator[Any]:
         if attributes[GCS_EVENT] != GCS_FINALIZE:
             yield beam.pvalue.TaggedOutput(IGNORED, attributes[GCS_EVENT])
             return
@@ -130,11 +131,10 @@ class ParseMessageFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(REJECTS, reject)
             return
         path = f"gs://{bucket}/{name}"
-        try:
-            size = json.loads(attributes.get("payload", "") or "{}").get("size")
-        except ValueError:
-            size = None
-        for out in self._reader.process(FileMetadata(path, int(size or 0))):
+        size = _object_size(data)
+        if size is None:  # a notification without the JSON_API_V1 payload: ask the store
+            size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        for out in self._reader.process(FileMetadata(path, size)):
             if isinstance(out, RawDocument) or out.tag == REJECTS:
                 yield out
             elif out.tag == CONTAINERS:
@@ -144,6 +144,15 @@ class ParseMessageFn(beam.DoFn):
 
 
 _LATE = Metrics.counter("wirestory", "late_messages")
+
+
+def _object_size(data: bytes) -> int | None:
+    """The object size a JSON_API_V1 notification payload gives, if any."""
+    try:
+        size = json.loads(data or b"{}").get("size")
+        return int(size) if size is not None else None
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
