@@ -122,6 +122,7 @@ class ParseMessageFn(beam.DoFn):
 
     def _notification(self, uri: str, attributes: dict[str, str], data: bytes) -> Iterator[Any]:
         if attributes[GCS_EVENT] != GCS_FINALIZE:
+            _IGNORED.inc()
             yield beam.pvalue.TaggedOutput(IGNORED, attributes[GCS_EVENT])
             return
         bucket, name = attributes.get("bucketId"), attributes.get("objectId")
@@ -144,6 +145,8 @@ class ParseMessageFn(beam.DoFn):
 
 
 _LATE = Metrics.counter("wirestory", "late_messages")
+_DUPLICATES = Metrics.counter("wirestory", "duplicate_messages")
+_IGNORED = Metrics.counter("wirestory", "ignored_notifications")
 
 
 def _object_size(data: bytes) -> int | None:
@@ -199,6 +202,7 @@ class DedupFn(beam.DoFn):
     ) -> Iterator[Any]:
         doc_id, item = element
         if seen.read():
+            _DUPLICATES.inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, doc_id)
             return
         seen.write(1)
