@@ -198,7 +198,7 @@ def build_stream_pipeline(
     parsed = messages | "ParseMessages" >> beam.ParDo(
         ParseMessageFn(ctx.subscription, options.read_limits(), options.json_fields())
     ).with_outputs(REJECTS, IGNORED, main="docs")
-    unique = (
+    revived = (
         (parsed.docs, parsed[REJECTS])
         | "AllInputs" >> beam.Flatten()
         | "Identify" >> beam.Map(identity)
@@ -210,8 +210,11 @@ def build_stream_pipeline(
             allowed_lateness=Duration(seconds=ctx.lookback_days * 86400),
         )
         | "GroupCopies" >> beam.GroupByKey()
-        | "ReviveLate" >> beam.ParDo(ReviveLateFn()).with_output_types(tuple[str, Any])
-        | "DedupWindow" >> beam.WindowInto(GlobalWindows())
+        | "ReviveLate" >> beam.ParDo(ReviveLateFn()).with_outputs(DUPLICATES, main="first")
+    )
+    unique = (
+        revived.first
+        | "DedupWindow" >> beam.WindowInto(GlobalWindows()).with_output_types(tuple[str, Any])
         | "Dedup"
         >> beam.ParDo(DedupFn(ctx.lookback_days * 86400))
         .with_input_types(tuple[str, Any])
@@ -308,7 +311,7 @@ def build_stream_pipeline(
         "rejects": rejects,
         "stories": joined[STORIES],
         "updates": joined[UPDATES],
-        "duplicates": unique[DUPLICATES],
+        "duplicates": (revived[DUPLICATES], unique[DUPLICATES]) | "AllDuplicates" >> beam.Flatten(),
         "ignored": parsed[IGNORED],
         "commits": commits,
     }

@@ -138,6 +138,9 @@ def test_duplicates_and_redelivery_make_one_article(tmp_path: Path) -> None:
         "https://x.test/b",
     ]
     assert articles["doc_id"].n_unique() == 3
+    # Of the copies in one window, the first by source URI is kept, whatever the delivery order.
+    sources = dict(zip(articles["url"], articles["source_uri"], strict=True))
+    assert sources["https://x.test/a"].endswith("/m1")
     stories = story_by_url(articles)
     assert stories["https://mirror.test/a"] == stories["https://x.test/a"]
     assert out["documents"].height == 3

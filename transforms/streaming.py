@@ -167,23 +167,27 @@ def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | Rejec
 
 
 class ReviveLateFn(beam.DoFn):
-    """(doc_id, copies) from a GroupByKey with late firings -> (doc_id, copy) per copy.
+    """(doc_id, copies) from a GroupByKey with late firings -> (doc_id, first copy).
 
-    On-time copies keep their window. Late copies (behind the watermark when they arrived)
-    are treated as arriving now: re-timestamped to processing time, which is at or after the
-    watermark, so they join the next open window instead of being dropped."""
+    Copies of one pane are duplicates: the first by source URI passes (so which one is kept does
+    not depend on delivery order), the others go to 'duplicates'. An on-time copy keeps its
+    window. A late copy (behind the watermark when it arrived) is treated as arriving now:
+    re-timestamped to processing time, at or after the watermark, so it joins the next open
+    window instead of being dropped."""
 
     def process(
         self, element: tuple[str, Iterable[Any]], pane: Any = beam.DoFn.PaneInfoParam
     ) -> Iterator[Any]:
         doc_id, copies = element
-        late = pane.timing == PaneInfoTiming.LATE
-        for item in sorted(copies, key=lambda c: c.source_uri):
-            if late:
-                _LATE.inc()
-                yield beam.window.TimestampedValue((doc_id, item), Timestamp.now())
-            else:
-                yield doc_id, item
+        first, *others = sorted(copies, key=lambda c: c.source_uri)
+        for _ in others:
+            _DUPLICATES.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATES, doc_id)
+        if pane.timing == PaneInfoTiming.LATE:
+            _LATE.inc()
+            yield beam.window.TimestampedValue((doc_id, first), Timestamp.now())
+        else:
+            yield doc_id, first
 
 
 class DedupFn(beam.DoFn):
