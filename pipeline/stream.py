@@ -15,7 +15,7 @@ import datetime
 import logging
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
@@ -35,6 +35,7 @@ from wirestory.transforms.read import REJECTS
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
 from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.stream_seed import IndexSnapshot
 from wirestory.transforms.streaming import (
     DUPLICATES,
     IGNORED,
@@ -74,6 +75,10 @@ class StreamContext:
     window_seconds: int
     lookback_days: int
     start_date: datetime.date  # the document date of an article with no published/fetched date
+    snapshot: IndexSnapshot = field(
+        default_factory=IndexSnapshot
+    )  # the dataset's index when the job was built
+    start_index: int = 0  # the window the job started in
 
     @property
     def lookback_windows(self) -> int:
@@ -210,13 +215,16 @@ def build_stream_pipeline(
             allowed_lateness=Duration(seconds=ctx.lookback_days * 86400),
         )
         | "GroupCopies" >> beam.GroupByKey()
-        | "ReviveLate" >> beam.ParDo(ReviveLateFn()).with_outputs(DUPLICATES, main="first")
+        | "ReviveLate"
+        >> beam.ParDo(ReviveLateFn())
+        .with_output_types(tuple[str, Any])
+        .with_outputs(DUPLICATES, main="first")
     )
     unique = (
         revived.first
         | "DedupWindow" >> beam.WindowInto(GlobalWindows()).with_output_types(tuple[str, Any])
         | "Dedup"
-        >> beam.ParDo(DedupFn(ctx.lookback_days * 86400))
+        >> beam.ParDo(DedupFn(ctx.lookback_days * 86400, ctx.snapshot))
         .with_input_types(tuple[str, Any])
         .with_outputs(DUPLICATES, main="new")
     )
@@ -248,9 +256,9 @@ def build_stream_pipeline(
         ).with_output_types(tuple[bytes, Any])
         | "BandsGlobal" >> beam.WindowInto(GlobalWindows())
         | "BandIndex"
-        >> beam.ParDo(BandIndexFn(seconds, lookback, ctx.lookback_days)).with_input_types(
-            tuple[bytes, Any]
-        )
+        >> beam.ParDo(
+            BandIndexFn(seconds, lookback, ctx.lookback_days, ctx.snapshot, ctx.start_index)
+        ).with_input_types(tuple[bytes, Any])
         | "CollisionWindows" >> beam.WindowInto(windows)
     )
     matches = (
@@ -267,7 +275,10 @@ def build_stream_pipeline(
         | "StoryInputs" >> beam.Flatten()
         | "OneStoryKey" >> beam.Map(lambda item: (0, item))
         | "GroupStoryInputs" >> beam.GroupByKey()
-        | "TagStoryWindow" >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1])))
+        | "TagStoryWindow"
+        >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
+            tuple[int, Any]
+        )
         | "StoryGlobal" >> beam.WindowInto(GlobalWindows())
         | "StoryMap" >> beam.ParDo(StoryMapFn(seconds, lookback)).with_input_types(tuple[int, Any])
         | "DecidedWindows" >> beam.WindowInto(windows)
@@ -311,7 +322,11 @@ def build_stream_pipeline(
         "rejects": rejects,
         "stories": joined[STORIES],
         "updates": joined[UPDATES],
-        "duplicates": (revived[DUPLICATES], unique[DUPLICATES]) | "AllDuplicates" >> beam.Flatten(),
+        "duplicates": (
+            revived[DUPLICATES] | "DuplicatesGlobal" >> beam.WindowInto(GlobalWindows()),
+            unique[DUPLICATES],
+        )
+        | "AllDuplicates" >> beam.Flatten(),
         "ignored": parsed[IGNORED],
         "commits": commits,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from typing import Any
 
 import apache_beam as beam
@@ -18,6 +19,7 @@ from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.runner import LOCAL, resolve_runner
 from wirestory.pipeline.stream import StreamContext, build_stream_pipeline
+from wirestory.transforms.stream_seed import IndexSnapshot
 
 _LOG = logging.getLogger("wirestory")
 DEFAULT_WINDOW_SECONDS = 60
@@ -78,6 +80,12 @@ def stream_context(options: PipelineOptions) -> StreamContext:
         window_seconds=stream.window_seconds,
         lookback_days=wirestory.lookback_days,
         start_date=datetime.datetime.now(datetime.timezone.utc).date(),
+        snapshot=IndexSnapshot(
+            dataset.config.buckets,
+            dataset.bucket_files("bands"),
+            dataset.bucket_files("documents"),
+        ),
+        start_index=int(time.time()) // stream.window_seconds,
     )
 
 

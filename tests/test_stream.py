@@ -26,6 +26,7 @@ from wirestory.pipeline import cli
 from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.stream import StreamContext, build_stream_pipeline
+from wirestory.transforms.stream_seed import IndexSnapshot
 
 WINDOW = 60
 # A window boundary a day ago: a late message is re-timestamped to now, within the lookback.
@@ -71,6 +72,10 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
         window_seconds=WINDOW,
         lookback_days=wirestory.lookback_days,
         start_date=datetime.datetime.fromtimestamp(T0, datetime.timezone.utc).date(),
+        snapshot=IndexSnapshot(
+            data.config.buckets, data.bucket_files("bands"), data.bucket_files("documents")
+        ),
+        start_index=T0 // WINDOW,
     )
     stream = TestStream(coder=beam.coders.PickleCoder())
     for offset, item in arrivals:
@@ -323,7 +328,7 @@ def test_dataflow_streaming_job_holds_every_step(tmp_path: Path) -> None:
                 set(payload.timer_family_specs),
             )
     assert stateful["Dedup"] == ({"seen"}, {"ts-expire"})
-    assert stateful["BandIndex"] == ({"entries"}, {"ts-expire"})
+    assert stateful["BandIndex"] == ({"entries", "seeded"}, {"ts-expire"})
     assert stateful["StoryMap"] == ({"stories"}, {"ts-expire"})
 
 
@@ -361,3 +366,43 @@ def test_gcs_notification_reads_the_object_it_names() -> None:
     delete = PubsubMessage(b"{}", {**attributes, "eventType": "OBJECT_DELETE"}, message_id="2")
     (ignored,) = list(parse.process(delete))
     assert ignored.tag == IGNORED and ignored.value == "OBJECT_DELETE"
+
+
+def test_stream_continues_a_dataset_built_by_ingest(tmp_path: Path) -> None:
+    a, b = story_text(61, 200), story_text(62)
+    published = "2024-05-02"
+
+    def record(url: str, text: str) -> dict[str, str]:
+        return {"text": text, "url": url, "title": url.rsplit("/", 1)[-1], "published": published}
+
+    first = [record("https://x.test/a1", a), record("https://x.test/b1", b)]
+    later = [record("https://y.test/a2", copy_of(a, 1)), record("https://y.test/c", story_text(63))]
+    folders = []
+    for number, records in enumerate((first, later)):
+        folder = tmp_path / f"batch{number}"
+        folder.mkdir()
+        (folder / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        folders.append(folder)
+    both, dataset = tmp_path / "both", tmp_path / "continued"
+    for folder in folders:
+        assert cli.main(["ingest", str(folder), "--dataset", str(both), "--quiet"]) == 0
+    assert cli.main(["ingest", str(folders[0]), "--dataset", str(dataset), "--quiet"]) == 0
+
+    def published_message(item: dict[str, str], mid: str) -> PubsubMessage:
+        return PubsubMessage(json.dumps(item).encode(), {}, message_id=mid)
+
+    arrivals = [
+        (1, published_message(later[0], "m1")),
+        (2, published_message(later[1], "m2")),
+        (3, published_message(first[0], "m3")),  # already in the dataset: not a second article
+    ]
+    streamed = run_stream(dataset, arrivals)
+    columns = ["doc_id", "url", "story_id", "is_canonical", "similarity"]
+    got = streamed["articles"].select(columns).sort("doc_id").to_dicts()
+    want = table(both, "articles").select(columns).sort("doc_id").to_dicts()
+    assert len(got) == 4
+    assert got == want
+    stories = story_by_url(streamed["articles"])
+    assert stories["https://y.test/a2"] == stories["https://x.test/a1"]
+    sizes = table(dataset, "stories").select("story_id", "size").sort("story_id").to_dicts()
+    assert sizes == table(both, "stories").select("story_id", "size").sort("story_id").to_dicts()

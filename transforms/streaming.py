@@ -47,6 +47,7 @@ from wirestory.transforms.history import HistoryMatch, Probe, best_match, verify
 from wirestory.transforms.read import CONTAINERS, REJECTS, InputError, ReadDocumentFn, ReadLimits
 from wirestory.transforms.records import RawDocument, RejectRecord
 from wirestory.transforms.signatures import MinHashParams, band_keys
+from wirestory.transforms.stream_seed import IndexSnapshot, already_indexed, indexed_band
 
 DUPLICATES = "duplicates"
 IGNORED = "ignored"
@@ -59,10 +60,12 @@ _SEEN = userstate.ReadModifyWriteStateSpec("seen", VarIntCoder())
 _SEEN_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_ENTRIES = userstate.BagStateSpec("entries", PickleCoder())
 _BAND_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
+_BAND_SEEDED = userstate.ReadModifyWriteStateSpec("seeded", VarIntCoder())
 _STORY_MAP = userstate.BagStateSpec("stories", PickleCoder())
 _STORY_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 SEEN, SEEN_EXPIRE = beam.DoFn.StateParam(_SEEN), beam.DoFn.TimerParam(_SEEN_EXPIRE)
 BAND_ENTRIES, BAND_EXPIRE = beam.DoFn.StateParam(_BAND_ENTRIES), beam.DoFn.TimerParam(_BAND_EXPIRE)
+BAND_SEEDED = beam.DoFn.StateParam(_BAND_SEEDED)
 STORY_MAP, STORY_EXPIRE = beam.DoFn.StateParam(_STORY_MAP), beam.DoFn.TimerParam(_STORY_EXPIRE)
 TIMESTAMP = beam.DoFn.TimestampParam
 WINDOW = beam.DoFn.WindowParam
@@ -71,6 +74,9 @@ WINDOW = beam.DoFn.WindowParam
 def window_index(end: Timestamp, seconds: int) -> int:
     """The logical window of a window's end: windows 0, 1, 2 ... of `seconds` each."""
     return int(end.micros // (seconds * 1_000_000)) - 1
+
+
+SNAPSHOT = -1  # the window of entries read from the dataset's index: before any other
 
 
 def window_end(index: int, seconds: int) -> Timestamp:
@@ -192,10 +198,12 @@ class ReviveLateFn(beam.DoFn):
 
 class DedupFn(beam.DoFn):
     """Keyed by doc_id, global window: the first copy passes; redeliveries and republished
-    copies within the lookback go to 'duplicates'. The key's state expires after it."""
+    copies within the lookback, and documents the dataset held when the job started, go to
+    'duplicates'. The key's state expires after the lookback."""
 
-    def __init__(self, ttl_seconds: int) -> None:
+    def __init__(self, ttl_seconds: int, snapshot: IndexSnapshot | None = None) -> None:
         self._ttl = ttl_seconds
+        self._snapshot = snapshot or IndexSnapshot()
 
     def process(
         self,
@@ -205,7 +213,7 @@ class DedupFn(beam.DoFn):
         expire: Any = SEEN_EXPIRE,
     ) -> Iterator[Any]:
         doc_id, item = element
-        if seen.read():
+        if seen.read() or already_indexed(self._snapshot, doc_id):
             _DUPLICATES.inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, doc_id)
             return
@@ -234,30 +242,44 @@ class TagWindowFn(beam.DoFn):
 
 class BandIndexFn(beam.DoFn):
     """Per band key: (band key, (window, [Probe])) -> (new doc_id, (old doc_id, num_shingles,
-    hashvalues)) for each earlier-window article within the lookback sharing the band."""
+    hashvalues, story_id or None)) for each earlier article within the lookback sharing the
+    band: earlier windows' articles, and (story id known) the dataset's when the job started."""
 
-    def __init__(self, seconds: int, lookback_windows: int, lookback_days: int) -> None:
+    def __init__(
+        self,
+        seconds: int,
+        lookback_windows: int,
+        lookback_days: int,
+        snapshot: IndexSnapshot | None = None,
+        start_index: int = 0,
+    ) -> None:
         self._seconds = seconds
         self._lookback = lookback_windows
         self._days = datetime.timedelta(days=lookback_days)
+        self._snapshot = snapshot or IndexSnapshot()
+        self._start = start_index  # the job's first window: the snapshot is just before it
 
     def process(
         self,
         element: tuple[bytes, tuple[int, list[Probe]]],
         entries: Any = BAND_ENTRIES,
+        seeded: Any = BAND_SEEDED,
         expire: Any = BAND_EXPIRE,
     ) -> Iterator[Any]:
-        index, new = element[1]
-        held = [e for e in entries.read() if e[1] >= index - self._lookback]
+        key, (index, new) = element
+        held = [e for e in entries.read() if self._kept(e[1], index)]
+        if not seeded.read():
+            seeded.write(1)
+            held += self._seed(key, index)
         probes = sorted({p.doc_id: p for p in new}.values(), key=lambda p: p.doc_id)
         for probe in probes:
-            for old_id, old_index, shingles, values, old_date in held:
+            for old_id, old_index, shingles, values, old_date, story in held:
                 # The lookback of ingest too: document dates at most --lookback-days apart.
                 if old_index < index and abs(probe.doc_date - old_date) <= self._days:
-                    yield probe.doc_id, (old_id, shingles, values)
+                    yield probe.doc_id, (old_id, shingles, values, story)
         known = {e[0] for e in held}
         held += [
-            (p.doc_id, index, p.num_shingles, p.hashvalues, p.doc_date)
+            (p.doc_id, index, p.num_shingles, p.hashvalues, p.doc_date, None)
             for p in probes
             if p.doc_id not in known
         ]
@@ -266,6 +288,21 @@ class BandIndexFn(beam.DoFn):
             entries.add(entry)
         newest = max(e[1] for e in held)
         expire.set(window_end(newest + self._lookback + 1, self._seconds))
+
+    def _kept(self, entry_index: int, index: int) -> bool:
+        """Within the lookback: entries of the snapshot (window -1) count from the job's start."""
+        since = self._start if entry_index == SNAPSHOT else entry_index
+        return since >= index - self._lookback
+
+    def _seed(self, key: bytes, index: int) -> list[tuple[Any, ...]]:
+        """The dataset's indexed articles with this band key (story ids known), as entries
+        older than any window; none once the job's start is out of the lookback."""
+        if self._snapshot.empty() or not self._kept(SNAPSHOT, index):
+            return []
+        return [
+            (doc_id, SNAPSHOT, shingles, values, doc_date, story)
+            for doc_id, shingles, values, doc_date, story in indexed_band(self._snapshot, key, None)
+        ]
 
     @userstate.on_timer(_BAND_EXPIRE)
     def expired(self, entries: Any = BAND_ENTRIES) -> None:
@@ -292,8 +329,9 @@ class VerifyCollisionsFn(beam.DoFn):
         probe: Probe = joined["probe"][0]
         olds = {old[0]: old for old in joined["old"]}  # one per band it shares
         for old_id in sorted(olds):
-            _, shingles, values = olds[old_id]
-            old = {"doc_id": old_id, "story_id": "", "num_shingles": shingles, "hashvalues": values}
+            _, shingles, values, story = olds[old_id]
+            old = {"doc_id": old_id, "story_id": story or "", "num_shingles": shingles}
+            old["hashvalues"] = values
             match = verify_history(probe, old, self._params)
             if match is not None:
                 yield doc_id, match
@@ -351,6 +389,8 @@ class StoryMapFn(beam.DoFn):
                 continue
             doc_id, match = value
             story = known.get(match.doc_id)
+            if story is None and match.story_id:  # from the dataset's index (stream_seed)
+                story = (match.story_id, index - 1)
             if story is not None and story[1] < index:
                 matches.setdefault(doc_id, []).append(
                     HistoryMatch(story[0], match.doc_id, match.jaccard, match.containment)
