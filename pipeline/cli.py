@@ -61,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
         help="Ingest Pub/Sub messages continuously (one commit per event-time window).",
         epilog=_EPILOG
         + " Streaming runners: local (Beam's streaming DirectRunner), dataflow, flink."
-        + " --lookback-days also bounds the state the stream keeps (duplicates, index).",
+        + " --lookback-days also bounds the state the stream keeps (duplicates, index)."
+        + " --input, --output, --overwrite, --batch-size and --cc-rounds do not apply.",
         usage="wirestory stream --input_subscription projects/P/subscriptions/S --dataset DIR "
         "[options]",
     )
@@ -88,7 +89,7 @@ def _add_run_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
-    from wirestory.pipeline.stream_command import add_stream_flags
+    from wirestory.pipeline.stream_flags import add_stream_flags
 
     add_stream_flags(parser)
 
