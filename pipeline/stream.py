@@ -21,6 +21,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
 from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 from apache_beam.utils.timestamp import Duration
@@ -52,6 +53,7 @@ from wirestory.transforms.streaming import (
 )
 
 _LOG = logging.getLogger("wirestory")
+_OUT_OF_ORDER = Metrics.counter("wirestory", "windows_committed_out_of_order")
 # Steps that hold state (keyed state, window state). Renaming one, or changing its key or state
 # layout, breaks an in-place update of a running job (`--update`): drain and restart instead.
 STATEFUL_STEPS = (
@@ -138,7 +140,7 @@ def _naming(table: str, seconds: int) -> Any:
 
 
 class FileInfoFn(beam.DoFn):
-    """A written file -> (window version, the file info a dataset commit takes)."""
+    """A written file -> ("written", the file info a dataset commit takes)."""
 
     def __init__(self, table: str, directory: str, partitioned: bool, seconds: int) -> None:
         self._table, self._dir = table, directory
@@ -174,6 +176,10 @@ class CommitWindowFn(beam.DoFn):
         updates = [v for k, v in element[1] if k == "update"]
         summary = {"written": written, "story_updates": updates}
         staging = FileSystems.join(self._dataset.root, META, STAGING)
+        last = self._dataset.committed_batch()
+        if last > version:  # a later window committed first: versions must grow, so say it
+            _OUT_OF_ORDER.inc()
+            _LOG.error("window ending %s arrived after window %s was committed", version, last)
         committed = self._dataset.commit(version, summary, staging)
         manifest = {"window_end": version, "files": len(written), "committed": committed}
         self._dataset.write_manifest(version, manifest)
