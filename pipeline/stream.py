@@ -32,6 +32,7 @@ from wirestory.transforms.candidates import FindSimilarPairs
 from wirestory.transforms.extract import ExtractArticles
 from wirestory.transforms.history import Probe
 from wirestory.transforms.incremental import STORIES, UPDATES, IndexRows, JoinExistingStories
+from wirestory.transforms.messages import IGNORED, ParseMessageFn
 from wirestory.transforms.read import REJECTS
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
@@ -39,10 +40,8 @@ from wirestory.transforms.stories import AssignStories
 from wirestory.transforms.stream_seed import IndexSnapshot
 from wirestory.transforms.streaming import (
     DUPLICATES,
-    IGNORED,
     BandIndexFn,
     DedupFn,
-    ParseMessageFn,
     ReviveLateFn,
     StoryMapFn,
     TagWindowFn,

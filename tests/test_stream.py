@@ -345,8 +345,8 @@ def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -
 
 def test_gcs_notification_reads_the_object_it_names() -> None:
     from wirestory.pipeline.options import WirestoryOptions as Options
+    from wirestory.transforms.messages import IGNORED, ParseMessageFn
     from wirestory.transforms.records import RawDocument
-    from wirestory.transforms.streaming import IGNORED, ParseMessageFn
 
     wirestory = PipelineOptions([]).view_as(Options)
     parse = ParseMessageFn(SUBSCRIPTION, wirestory.read_limits(), wirestory.json_fields())
