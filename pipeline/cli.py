@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         "stream",
         help="Ingest Pub/Sub messages continuously (one commit per event-time window).",
         epilog=_EPILOG
-        + " Streaming runners: local (Beam's streaming DirectRunner), dataflow, flink."
+        + " Runners: dataflow, or local (Beam's streaming DirectRunner, to try it out);"
+        + " Beam's Python Pub/Sub source has no Flink or Spark implementation."
         + " --lookback-days also bounds the state the stream keeps (duplicates, index)."
         + " --input, --output, --overwrite, --batch-size and --cc-rounds do not apply.",
         usage="wirestory stream --input_subscription projects/P/subscriptions/S --dataset DIR "
