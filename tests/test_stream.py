@@ -406,3 +406,39 @@ def test_stream_continues_a_dataset_built_by_ingest(tmp_path: Path) -> None:
     assert stories["https://y.test/a2"] == stories["https://x.test/a1"]
     sizes = table(dataset, "stories").select("story_id", "size").sort("story_id").to_dicts()
     assert sizes == table(both, "stories").select("story_id", "size").sort("story_id").to_dicts()
+
+
+def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
+    import pyarrow as pa
+    from apache_beam.transforms.window import IntervalWindow
+    from wirestory.pipeline.dataset import Dataset
+    from wirestory.pipeline.stream import CommitWindowFn
+
+    dataset = tmp_path / "ds"
+    a = story_text(71)
+    arrivals = [
+        (1, message(a, "https://x.test/a1", "m1")),
+        (2, message(copy_of(a, 5), "https://y.test/a2", "m2")),
+    ]
+    run_stream(dataset, arrivals)
+    data = Dataset.open(str(dataset))
+    tables = ("articles", "documents", "bands")
+    versions, counts = {name: data.table(name).version() for name in tables}, data.counts()
+    # The window's files, as its write steps reported them, committed a second time (a retry).
+    written = []
+    for name in tables:
+        actions = pa.table(data.table(name).get_add_actions(flatten=True)).to_pylist()
+        for action in actions:
+            bucket = action.get("partition.bucket")
+            info = {"table": name, "path": action["path"], "size": action["size_bytes"]}
+            info["rows"] = action["num_records"]
+            info["partition"] = {} if bucket is None else {"bucket": str(bucket)}
+            written.append(("written", info))
+    assert len(written) >= 3
+    commit = CommitWindowFn(str(dataset), WINDOW)
+    commit.setup()
+    (manifest,) = list(commit.process((0, written), window=IntervalWindow(T0, T0 + WINDOW)))
+    assert manifest["window_end"] == T0 + WINDOW
+    assert manifest["committed"] == {"rejects": 0, "articles": 0, "bands": 0, "documents": 0}
+    assert data.counts() == counts
+    assert {name: data.table(name).version() for name in tables} == versions
