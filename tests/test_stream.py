@@ -19,7 +19,7 @@ import pytest
 from apache_beam.io.gcp.pubsub import PubsubMessage
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
-from apache_beam.testing.test_stream import TestStream
+from apache_beam.testing.test_stream import TestStream as BeamTestStream
 from apache_beam.utils.timestamp import Timestamp
 from deltalake import DeltaTable
 from wirestory.pipeline import cli
@@ -77,7 +77,7 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
         ),
         start_index=T0 // WINDOW,
     )
-    stream = TestStream(coder=beam.coders.PickleCoder())
+    stream = BeamTestStream(coder=beam.coders.PickleCoder())
     for offset, item in arrivals:
         if offset < 0:  # a watermark step: advance to T0 - offset... see `watermark`
             stream = stream.advance_watermark_to(Timestamp(T0 - offset))
