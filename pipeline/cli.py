@@ -1,4 +1,4 @@
-"""The `wirestory` command: `wirestory run INPUT... --output DIR` and `wirestory demo DIR`."""
+"""The `wirestory` command: run, ingest, watch, stream and demo."""
 
 from __future__ import annotations
 
@@ -55,6 +55,20 @@ def _parser() -> argparse.ArgumentParser:
                 help="Seconds between looks for new files (default: %(default)s).",
             )
         _add_run_flags(command)
+    stream_cmd = commands.add_parser(
+        "stream",
+        help="Ingest Pub/Sub messages continuously (one commit per event-time window).",
+        epilog=_EPILOG
+        + " Runners: dataflow, or local (Beam's streaming DirectRunner, to try it out);"
+        + " Beam's Python Pub/Sub source has no Flink or Spark implementation."
+        + " --lookback-days also bounds the state the stream keeps (duplicates, index)."
+        + " --input, --batch-size and --cc-rounds do not apply.",
+        usage="wirestory stream --input_subscription projects/P/subscriptions/S --dataset DIR "
+        "[options]",
+    )
+    _add_stream_flags(stream_cmd)
+    flags.add_wirestory_flags(stream_cmd, "stream")
+    _add_run_flags(stream_cmd)
     demo = commands.add_parser("demo", help="Generate the demo corpus, run on it, check groups.")
     demo.add_argument("directory", nargs="?", default="demo", help="Where to put it (./demo).")
     demo.add_argument("--seed", type=int, default=7, help="Corpus generator seed.")
@@ -78,6 +92,19 @@ def _add_run_flags(parser: argparse.ArgumentParser) -> None:
         help="local, portable, dataflow, flink or spark (default: %(default)s).",
     )
     parser.add_argument("--quiet", action="store_true", help="Only print the summary.")
+
+
+def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
+    from wirestory.pipeline.stream_flags import add_stream_flags
+
+    add_stream_flags(parser)
+
+
+def _stream(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from wirestory.pipeline.stream_command import run_stream
+
+    with signals.handled():
+        return run_stream(_options(args, beam_args), args.workers)
 
 
 def _one_line(err: BaseException) -> str:
@@ -204,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         flags.check_known(beam_args)
         if args.command == "demo":
             _demo(args, beam_args)
+        elif args.command == "stream":
+            return _stream(args, beam_args)
         elif args.command in ("ingest", "watch"):
             return _dataset_command(args, beam_args)
         else:

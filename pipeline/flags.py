@@ -154,7 +154,7 @@ def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = N
         help="JSON Lines field names as role=name pairs, e.g. html=content,url=link "
         f"(roles: {', '.join(JSON_ROLES)}; default: the role names).",
     )
-    if command not in (None, "ingest", "watch"):
+    if command not in (None, "ingest", "watch", "stream"):
         return
     parser.add_argument(
         "--dataset",

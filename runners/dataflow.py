@@ -125,6 +125,23 @@ def submit_graph(options: PipelineOptions) -> PipelineResult:
     return result
 
 
+def submit_stream(options: PipelineOptions) -> PipelineResult:
+    """Submits the streaming graph (`--streaming`): Pub/Sub -> the dataset, one commit per
+    window. It never ends by itself: drain or cancel it (see README), so nothing waits here."""
+    from wirestory.pipeline.stream_command import build_stream
+
+    prepare_locations(options)
+    standard = options.view_as(StandardOptions)
+    standard.runner = standard.runner or "DataflowRunner"
+    standard.streaming = True
+    pipeline = beam.Pipeline(runner=resolve_runner(options), options=options)
+    build_stream(pipeline, options)
+    result = pipeline.run()
+    template = options.view_as(GoogleCloudOptions).template_location
+    _LOG.info("streaming %s", f"template written to {template}" if template else "job submitted")
+    return result
+
+
 def build_template(argv: Sequence[str]) -> PipelineResult:
     """Writes a Dataflow template from Beam-style flags; --template_location is required."""
     options = PipelineOptions(list(argv))

@@ -3,6 +3,7 @@
     python -m wirestory.runners.dataflow_launch --project P --region R --bucket gs://B \\
         --image IMAGE --input 'gs://B/articles/**' --output gs://B/wirestory/out [options]
 
+With --streaming (and --input_subscription, --dataset) it submits `wirestory stream` instead.
 Without --template_location the job runs to completion and the output is published with its
 manifest.json, as `wirestory run` does. With --template_location, or when started by a Flex
 Template launcher, the graph is only submitted (see runners.dataflow.submit_graph).
@@ -16,14 +17,26 @@ import os
 import sys
 from collections.abc import Sequence
 
-from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
+from apache_beam.options.pipeline_options import (
+    GoogleCloudOptions,
+    PipelineOptions,
+    StandardOptions,
+)
 from wirestory.pipeline import signals
 from wirestory.pipeline.cli import print_summary
+from wirestory.pipeline.dataset import DatasetError
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.flags import check_known
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.run import run
-from wirestory.runners.dataflow import PROFILE, prepare_locations, profile_args, submit_graph
+from wirestory.pipeline.stream_command import StreamOptions  # noqa: F401 (registers its flags)
+from wirestory.runners.dataflow import (
+    PROFILE,
+    prepare_locations,
+    profile_args,
+    submit_graph,
+    submit_stream,
+)
 
 # Set in the image by runners/Dockerfile; the Flex Template launcher runs this file there.
 FLEX_ENV = "FLEX_TEMPLATE_PYTHON_PY_FILE"
@@ -70,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_known(beam_argv)
         options = PipelineOptions(beam_argv)
         prepare_locations(options)
+        if options.view_as(StandardOptions).streaming:
+            submit_stream(options)  # wirestory stream on Dataflow: submitted, never awaited
+            return 0
         if options.view_as(GoogleCloudOptions).template_location or os.environ.get(FLEX_ENV):
             submit_graph(options)
             return 0
@@ -77,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Ctrl-C or SIGTERM while the launcher waits cancels the Dataflow job (one line, 130/143).
         with signals.handled(signals.output_remover(output)):
             manifest = run(options=options)
-    except UsageError as err:
+    except (UsageError, DatasetError) as err:
         print(f"wirestory: error: {err}", file=sys.stderr)
         return 2
     print_summary(manifest, options.view_as(WirestoryOptions).output)

@@ -1,0 +1,350 @@
+"""`wirestory stream`: Pub/Sub messages -> the same articles, stories and index as `ingest`,
+committed to the dataset once per event-time window.
+
+Graph (transform labels are the job's step names: keep them stable, see README):
+ParseMessages -> Dedup (keyed state per doc_id) -> Window -> ExtractArticles -> Signatures ->
+Candidates (within the window) -> BandIndex (keyed state per band) -> VerifyHistory ->
+StoryMap (keyed state: doc_id -> story) -> Canonical -> JoinExisting -> Index ->
+Write<Table> (fileio.WriteToFiles, Parquet) -> CommitWindow (one key per window, Delta app
+transaction `wirestory:<table>` = window end in epoch seconds, so a retried commit is skipped).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
+from apache_beam.transforms.window import FixedWindows, GlobalWindows
+from apache_beam.utils.timestamp import Duration
+from wirestory.pipeline.dataset import META, Dataset
+from wirestory.pipeline.options import WirestoryOptions
+from wirestory.schemas import table_schemas
+from wirestory.transforms.candidates import FindSimilarPairs
+from wirestory.transforms.extract import ExtractArticles
+from wirestory.transforms.history import Probe
+from wirestory.transforms.incremental import STORIES, UPDATES, IndexRows, JoinExistingStories
+from wirestory.transforms.messages import IGNORED, ParseMessageFn
+from wirestory.transforms.read import REJECTS
+from wirestory.transforms.records import ExtractedArticle, RejectRecord
+from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
+from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.stream_seed import IndexSnapshot
+from wirestory.transforms.streaming import (
+    DUPLICATES,
+    BandIndexFn,
+    DedupFn,
+    ReviveLateFn,
+    StoryMapFn,
+    TagWindowFn,
+    VerifyCollisionsFn,
+    identity,
+    probe_bands,
+    window_index,
+)
+
+_LOG = logging.getLogger("wirestory")
+_OUT_OF_ORDER = Metrics.counter("wirestory", "windows_committed_out_of_order")
+# Steps that hold state (keyed state, window state). Renaming one, or changing its key or state
+# layout, breaks an in-place update of a running job (`--update`): drain and restart instead.
+STATEFUL_STEPS = (
+    "GroupCopies",
+    "Dedup",
+    "GroupBands",
+    "BandIndex",
+    "GroupStoryInputs",
+    "StoryMap",
+    "GroupWindow",
+)
+STAGING = "stream"  # DIR/_wirestory/stream/stories/: new story rows, read by the commit
+
+
+@dataclass(frozen=True)
+class StreamContext:
+    root: str
+    subscription: str
+    params: MinHashParams
+    buckets: int
+    window_seconds: int
+    lookback_days: int
+    start_date: datetime.date  # the document date of an article with no published/fetched date
+    snapshot: IndexSnapshot = field(
+        default_factory=IndexSnapshot
+    )  # the dataset's index when the job was built
+    start_index: int = 0  # the window the job started in
+
+    @property
+    def lookback_windows(self) -> int:
+        return math.ceil(self.lookback_days * 86400 / self.window_seconds)
+
+
+def _is_reject(item: Any, _: int) -> int:
+    return int(isinstance(item, RejectRecord))
+
+
+def _probe(item: tuple[str, dict[str, list[Any]]], today: datetime.date) -> Iterator[Probe]:
+    _, joined = item
+    if joined["article"] and joined["signature"]:
+        article: ExtractedArticle = joined["article"][0]
+        signature = joined["signature"][0]
+        date = article.published or (article.fetched.date() if article.fetched else today)
+        yield Probe(article.doc_id, date, signature.num_shingles, signature.hashvalues)
+
+
+def window_version(index: int, seconds: int) -> int:
+    """A window's commit version: its end in epoch seconds (independent of the window size,
+    and above any `ingest` batch number)."""
+    return (index + 1) * seconds
+
+
+class ParquetSink(fileio.FileSink):
+    """Rows of one table -> one Parquet file (rows sorted, so a retry writes the same file)."""
+
+    def __init__(self, table: str) -> None:
+        self._table = table
+        self._rows: list[dict[str, Any]] = []
+        self._handle: Any = None
+
+    def open(self, fh: Any) -> None:
+        self._handle, self._rows = fh, []
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._rows.append(record)
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        order = ("doc_id", "band_key", "story_id", "source_uri")
+        rows = sorted(self._rows, key=lambda r: tuple(str(r.get(k) or "") for k in order))
+        data = pa.Table.from_pylist(rows, schema=table_schemas()[self._table])
+        pq.write_table(data, self._handle, compression="zstd")
+
+
+def _naming(table: str, seconds: int) -> Any:
+    def name(window: Any, pane: Any, shard: int, total: int, compression: Any, dest: Any) -> str:
+        index = window_index(window.end, seconds)
+        part = f"-bucket{dest}" if dest not in (None, "") else ""
+        return f"w{window_version(index, seconds)}{part}-{shard:05d}-of-{total:05d}.parquet"
+
+    return name
+
+
+class FileInfoFn(beam.DoFn):
+    """A written file -> ("written", the file info a dataset commit takes)."""
+
+    def __init__(self, table: str, directory: str, partitioned: bool, seconds: int) -> None:
+        self._table, self._dir = table, directory
+        self._partitioned, self._seconds = partitioned, seconds
+
+    def process(self, result: Any, window: Any = beam.DoFn.WindowParam) -> Iterator[Any]:
+        import pyarrow.parquet as pq
+
+        relative = result.file_name  # fileio names the file relative to the directory
+        path = FileSystems.join(self._dir, relative)
+        with FileSystems.open(path) as handle:
+            rows = pq.ParquetFile(handle).metadata.num_rows
+        size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        partition = {"bucket": str(result.destination)} if self._partitioned else {}
+        info = {"table": self._table, "path": relative, "size": size, "rows": rows}
+        yield "written", {**info, "partition": partition}
+
+
+class CommitWindowFn(beam.DoFn):
+    """One window's files and story updates -> one idempotent commit per table."""
+
+    def __init__(self, root: str, seconds: int) -> None:
+        self._root, self._seconds = root, seconds
+
+    def setup(self) -> None:
+        self._dataset = Dataset.open(self._root)
+
+    def process(
+        self, element: tuple[int, list[Any]], window: Any = beam.DoFn.WindowParam
+    ) -> Iterator[dict[str, Any]]:
+        version = window_version(window_index(window.end, self._seconds), self._seconds)
+        written = sorted((v for k, v in element[1] if k == "written"), key=lambda i: i["path"])
+        updates = [v for k, v in element[1] if k == "update"]
+        summary = {"written": written, "story_updates": updates}
+        staging = FileSystems.join(self._dataset.root, META, STAGING)
+        last = self._dataset.committed_batch()
+        if last > version:  # a later window committed first: versions must grow, so say it
+            _OUT_OF_ORDER.inc()
+            _LOG.error("window ending %s arrived after window %s was committed", version, last)
+        committed = self._dataset.commit(version, summary, staging)
+        manifest = {"window_end": version, "files": len(written), "committed": committed}
+        self._dataset.write_manifest(version, manifest)
+        _LOG.info("window ending %s: committed %s", version, committed)
+        yield manifest
+
+
+def _write(rows: beam.PCollection, table: str, directory: str, ctx: StreamContext) -> Any:
+    partitioned = table in ("documents", "bands")
+    written = rows | f"Write{table.title()}" >> fileio.WriteToFiles(
+        path=FileSystems.join(directory, table),
+        destination=(lambda r: r["bucket"]) if partitioned else None,
+        sink=lambda _dest, t=table: ParquetSink(t),
+        file_naming=_naming(table, ctx.window_seconds),
+        shards=1,
+    )
+    return written | f"Info{table.title()}" >> beam.ParDo(
+        FileInfoFn(table, FileSystems.join(directory, table), partitioned, ctx.window_seconds)
+    )
+
+
+def build_stream_pipeline(
+    messages: beam.PCollection, options: WirestoryOptions, ctx: StreamContext
+) -> dict[str, beam.PCollection]:
+    """Adds every streaming step after the source; returns the outputs tests look at."""
+    seconds, lookback = ctx.window_seconds, ctx.lookback_windows
+    parsed = messages | "ParseMessages" >> beam.ParDo(
+        ParseMessageFn(ctx.subscription, options.read_limits(), options.json_fields())
+    ).with_outputs(REJECTS, IGNORED, main="docs")
+    revived = (
+        (parsed.docs, parsed[REJECTS])
+        | "AllInputs" >> beam.Flatten()
+        | "Identify" >> beam.Map(identity)
+        | "ArrivalWindow"
+        >> beam.WindowInto(
+            FixedWindows(seconds),
+            trigger=AfterWatermark(late=AfterCount(1)),
+            accumulation_mode=AccumulationMode.DISCARDING,
+            allowed_lateness=Duration(seconds=ctx.lookback_days * 86400),
+        )
+        | "GroupCopies" >> beam.GroupByKey()
+        | "ReviveLate"
+        >> beam.ParDo(ReviveLateFn())
+        .with_output_types(tuple[str, Any])
+        .with_outputs(DUPLICATES, main="first")
+    )
+    unique = (
+        revived.first
+        | "DedupWindow" >> beam.WindowInto(GlobalWindows()).with_output_types(tuple[str, Any])
+        | "Dedup"
+        >> beam.ParDo(DedupFn(ctx.lookback_days * 86400, ctx.snapshot))
+        .with_input_types(tuple[str, Any])
+        .with_outputs(DUPLICATES, main="new")
+    )
+    windows = FixedWindows(seconds)
+    windowed = unique.new | "Window" >> beam.WindowInto(windows)
+    docs, read_rejects = windowed | "SplitRejects" >> beam.Partition(_is_reject, 2)
+    extracted = docs | "ExtractArticles" >> ExtractArticles(
+        options.extraction_settings(), max(1, options.extract_processes)
+    )
+    articles = extracted.articles
+    signatures = articles | "Signatures" >> ComputeSignatures(ctx.params)
+    edges = signatures | "Candidates" >> FindSimilarPairs(ctx.params)
+    probes = (
+        {
+            "article": articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a)),
+            "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
+        }
+        | "JoinProbes" >> beam.CoGroupByKey()
+        | "Probes" >> beam.FlatMap(_probe, ctx.start_date)
+        | "KeyProbes" >> beam.Map(lambda p: (p.doc_id, p))
+    )
+    collisions = (
+        probes
+        | "ProbeBands" >> beam.FlatMap(probe_bands, ctx.params)
+        | "GroupBands" >> beam.GroupByKey()
+        | "TagBands"
+        >> beam.ParDo(
+            TagWindowFn(seconds, lambda kv: kv[0], lambda kv: list(kv[1]))
+        ).with_output_types(tuple[bytes, Any])
+        | "BandsGlobal" >> beam.WindowInto(GlobalWindows())
+        | "BandIndex"
+        >> beam.ParDo(
+            BandIndexFn(seconds, lookback, ctx.lookback_days, ctx.snapshot, ctx.start_index)
+        ).with_input_types(tuple[bytes, Any])
+        | "CollisionWindows" >> beam.WindowInto(windows)
+    )
+    matches = (
+        {"probe": probes, "old": collisions}
+        | "JoinCollisions" >> beam.CoGroupByKey()
+        | "VerifyHistory" >> beam.ParDo(VerifyCollisionsFn(ctx.params))
+    )
+    decided = (
+        (
+            signatures | "TagDocs" >> beam.Map(lambda s: ("doc", s.doc_id)),
+            edges | "TagEdges" >> beam.Map(lambda e: ("edge", e)),
+            matches | "TagMatches" >> beam.Map(lambda m: ("match", m)),
+        )
+        | "StoryInputs" >> beam.Flatten()
+        | "OneStoryKey" >> beam.Map(lambda item: (0, item))
+        | "GroupStoryInputs" >> beam.GroupByKey()
+        | "TagStoryWindow"
+        >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
+            tuple[int, Any]
+        )
+        | "StoryGlobal" >> beam.WindowInto(GlobalWindows())
+        | "StoryMap" >> beam.ParDo(StoryMapFn(seconds, lookback)).with_input_types(tuple[int, Any])
+        | "DecidedWindows" >> beam.WindowInto(windows)
+    )
+    labels = decided | "Labels" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "label" else [])
+    history = decided | "HistoryMatches" >> beam.FlatMap(
+        lambda kv: [kv[1]] if kv[0] == "match" else []
+    )
+    grouped = (articles, signatures, labels) | "Canonical" >> AssignStories()
+    joined = (grouped.articles, grouped[STORIES], history) | "JoinExisting" >> (
+        JoinExistingStories()
+    )
+    rows = joined.articles
+    rejects = (
+        (read_rejects, extracted.rejects)
+        | "AllRejects" >> beam.Flatten()
+        | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
+    )
+    index = (rows, signatures, rejects) | "Index" >> IndexRows(
+        ctx.params, ctx.buckets, 0, ctx.start_date
+    )
+    documents = index["documents"] | "DocumentVersion" >> beam.ParDo(_Versioned(seconds))
+    staging = FileSystems.join(ctx.root, META, STAGING)
+    infos = [
+        _write(rows, "articles", ctx.root, ctx),
+        _write(rejects, "rejects", ctx.root, ctx),
+        _write(documents, "documents", ctx.root, ctx),
+        _write(index["bands"], "bands", ctx.root, ctx),
+        _write(joined[STORIES], "stories", staging, ctx),
+        joined[UPDATES] | "TagUpdates" >> beam.Map(lambda u: ("update", u)),
+    ]
+    commits = (
+        infos
+        | "CommitInputs" >> beam.Flatten()
+        | "OneKey" >> beam.Map(lambda item: (0, item))
+        | "GroupWindow" >> beam.GroupByKey()
+        | "CommitWindow" >> beam.ParDo(CommitWindowFn(ctx.root, seconds))
+    )
+    return {
+        "articles": rows,
+        "rejects": rejects,
+        "stories": joined[STORIES],
+        "updates": joined[UPDATES],
+        "duplicates": (
+            revived[DUPLICATES] | "DuplicatesGlobal" >> beam.WindowInto(GlobalWindows()),
+            unique[DUPLICATES],
+        )
+        | "AllDuplicates" >> beam.Flatten(),
+        "ignored": parsed[IGNORED],
+        "commits": commits,
+    }
+
+
+class _Versioned(beam.DoFn):
+    """A `documents` row with its window's commit version as `batch`."""
+
+    def __init__(self, seconds: int) -> None:
+        self._seconds = seconds
+
+    def process(self, row: dict[str, Any], window: Any = beam.DoFn.WindowParam) -> Iterator[Any]:
+        yield {
+            **row,
+            "batch": window_version(window_index(window.end, self._seconds), self._seconds),
+        }
