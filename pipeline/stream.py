@@ -96,7 +96,7 @@ def _probe(item: tuple[str, dict[str, list[Any]]], today: datetime.date) -> Iter
         article: ExtractedArticle = joined["article"][0]
         signature = joined["signature"][0]
         date = article.published or (article.fetched.date() if article.fetched else today)
-        yield Probe(article.doc_id, date, signature.num_shingles, signature.hashvalues)
+        yield Probe(signature, date)
 
 
 def window_version(index: int, seconds: int) -> int:
@@ -179,7 +179,9 @@ class CommitWindowFn(beam.DoFn):
         if last > version:  # a later window committed first: versions must grow, so say it
             _OUT_OF_ORDER.inc()
             _LOG.error("window ending %s arrived after window %s was committed", version, last)
-        committed = self._dataset.commit(version, summary, staging)
+        # A window's version is its end time, unique to it: a retried commit of the same window
+        # finishes what an earlier attempt started (steps already recorded are skipped).
+        committed = self._dataset.commit(version, summary, staging, resuming=True)
         manifest = {"window_end": version, "files": len(written), "committed": committed}
         self._dataset.write_manifest(version, manifest)
         _LOG.info("window ending %s: committed %s", version, committed)
@@ -292,8 +294,9 @@ def build_stream_pipeline(
     history = decided | "HistoryMatches" >> beam.FlatMap(
         lambda kv: [kv[1]] if kv[0] == "match" else []
     )
-    grouped = (articles, signatures, labels) | "Canonical" >> AssignStories()
-    joined = (grouped.articles, grouped[STORIES], history) | "JoinExisting" >> (
+    used = decided | "UsedMatches" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "used" else [])
+    grouped = (articles, labels, used) | "Canonical" >> AssignStories(ctx.params)
+    joined = (grouped["articles"], grouped[STORIES], history) | "JoinExisting" >> (
         JoinExistingStories()
     )
     rows = joined.articles

@@ -53,7 +53,7 @@ def stream_context(options: PipelineOptions) -> StreamContext:
     return StreamContext(
         root=dataset.root,
         subscription=subscription,
-        params=wirestory.minhash_params_for(dataset.config),
+        params=dataset.config.params(),
         buckets=dataset.config.buckets,
         window_seconds=stream.window_seconds,
         lookback_days=wirestory.lookback_days,

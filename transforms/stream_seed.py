@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wirestory.transforms.history import band_bucket, doc_bucket, scan_matching
+from wirestory.transforms.records import Signature
 
 BucketFiles = Mapping[int, Sequence[str]]
 
@@ -33,8 +34,8 @@ class IndexSnapshot:
 
 def indexed_band(
     snapshot: IndexSnapshot, key: bytes, since: datetime.date | None
-) -> Iterator[tuple[str, int, bytes, datetime.date, str]]:
-    """(doc_id, num_shingles, hashvalues, doc_date, story_id) of every indexed article with
+) -> Iterator[tuple[str, Signature, datetime.date, str]]:
+    """(doc_id, Signature, doc_date, story_id) of every indexed article with
     this band key whose document date is on or after `since` (None: all)."""
     bands = snapshot.bands.get(band_bucket(key, snapshot.buckets), ())
     rows = scan_matching(bands, "band_key", [key], ["band_key", "doc_id", "story_id", "doc_date"])
@@ -45,18 +46,19 @@ def indexed_band(
     by_bucket: dict[int, list[str]] = {}
     for doc_id in sorted(wanted):
         by_bucket.setdefault(doc_bucket(doc_id, snapshot.buckets), []).append(doc_id)
-    columns = ["doc_id", "num_shingles", "hashvalues"]
+    columns = ["doc_id", "num_shingles", "hashvalues", "shingle_keys", "lead_keys"]
     for bucket, ids in sorted(by_bucket.items()):
         files = snapshot.documents.get(bucket, ())
         for doc in scan_matching(files, "doc_id", ids, columns):
             band = wanted[doc["doc_id"]]
-            yield (
+            signature = Signature(
                 doc["doc_id"],
                 doc["num_shingles"],
                 doc["hashvalues"],
-                band["doc_date"],
-                band["story_id"],
+                doc["shingle_keys"] or b"",
+                doc["lead_keys"] or b"",
             )
+            yield doc["doc_id"], signature, band["doc_date"], band["story_id"]
 
 
 def already_indexed(snapshot: IndexSnapshot, doc_id: str) -> bool:

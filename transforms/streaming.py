@@ -38,6 +38,8 @@ from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import PaneInfoTiming
+from wirestory.transforms.candidates import Match
+from wirestory.transforms.grouping import group_in_memory
 from wirestory.transforms.history import HistoryMatch, Probe, best_match, verify_history
 from wirestory.transforms.records import RawDocument, RejectRecord
 from wirestory.transforms.signatures import MinHashParams, band_keys
@@ -154,8 +156,8 @@ class TagWindowFn(beam.DoFn):
 
 
 class BandIndexFn(beam.DoFn):
-    """Per band key: (band key, (window, [Probe])) -> (new doc_id, (old doc_id, num_shingles,
-    hashvalues, story_id or None)) for each earlier article within the lookback sharing the
+    """Per band key: (band key, (window, [Probe])) -> (new doc_id, (old doc_id, Signature,
+    story_id or None)) for each earlier article within the lookback sharing the
     band: earlier windows' articles, and (story id known) the dataset's when the job started."""
 
     def __init__(
@@ -186,13 +188,13 @@ class BandIndexFn(beam.DoFn):
             held += self._seed(key, index)
         probes = sorted({p.doc_id: p for p in new}.values(), key=lambda p: p.doc_id)
         for probe in probes:
-            for old_id, old_index, shingles, values, old_date, story in held:
+            for old_id, old_index, signature, old_date, story in held:
                 # The lookback of ingest too: document dates at most --lookback-days apart.
                 if old_index < index and abs(probe.doc_date - old_date) <= self._days:
-                    yield probe.doc_id, (old_id, shingles, values, story)
+                    yield probe.doc_id, (old_id, signature, story)
         known = {e[0] for e in held}
         held += [
-            (p.doc_id, index, p.num_shingles, p.hashvalues, p.doc_date, None)
+            (p.doc_id, index, p.signature, p.doc_date, None)
             for p in probes
             if p.doc_id not in known
         ]
@@ -213,8 +215,8 @@ class BandIndexFn(beam.DoFn):
         if self._snapshot.empty() or not self._kept(SNAPSHOT, index):
             return []
         return [
-            (doc_id, SNAPSHOT, shingles, values, doc_date, story)
-            for doc_id, shingles, values, doc_date, story in indexed_band(self._snapshot, key, None)
+            (doc_id, SNAPSHOT, signature, doc_date, story)
+            for doc_id, signature, doc_date, story in indexed_band(self._snapshot, key, None)
         ]
 
     @userstate.on_timer(_BAND_EXPIRE)
@@ -225,7 +227,7 @@ class BandIndexFn(beam.DoFn):
 def probe_bands(item: tuple[str, Probe], params: MinHashParams) -> Iterator[tuple[bytes, Probe]]:
     """(band key, probe) for every band of a new article."""
     probe = item[1]
-    for key in band_keys(np.frombuffer(probe.hashvalues, dtype="<u4"), params):
+    for key in band_keys(np.frombuffer(probe.signature.hashvalues, dtype="<u4"), params):
         yield key, probe
 
 
@@ -242,35 +244,33 @@ class VerifyCollisionsFn(beam.DoFn):
         probe: Probe = joined["probe"][0]
         olds = {old[0]: old for old in joined["old"]}  # one per band it shares
         for old_id in sorted(olds):
-            _, shingles, values, story = olds[old_id]
-            old = {"doc_id": old_id, "story_id": story or "", "num_shingles": shingles}
-            old["hashvalues"] = values
+            _, signature, story = olds[old_id]
+            old = {
+                "doc_id": old_id,
+                "story_id": story or "",
+                "num_shingles": signature.num_shingles,
+                "hashvalues": signature.hashvalues,
+                "shingle_keys": signature.shingle_keys,
+                "lead_keys": signature.lead_keys,
+            }
             match = verify_history(probe, old, self._params)
             if match is not None:
                 yield doc_id, match
 
 
-def _root(parent: dict[str, str], node: str) -> str:
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]
-        node = parent[node]
-    return node
-
-
-def window_groups(docs: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """doc_id -> smallest doc_id of its connected component (the batch's grouping)."""
-    parent = {d: d for d in docs}
-    for a, b in edges:
-        if a in parent and b in parent:
-            ra, rb = _root(parent, a), _root(parent, b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {d: _root(parent, d) for d in parent}
+def window_groups(
+    docs: Iterable[str], matches: Iterable[Match]
+) -> tuple[dict[str, str], list[Match]]:
+    """(doc_id -> label, the matches the groups were built from) for one window: the one-shot
+    grouping rule (grouping.group_in_memory); a document in no match is a group of its own."""
+    labels, used = group_in_memory(matches)
+    return {d: labels.get(d, d) for d in docs}, used
 
 
 class StoryMapFn(beam.DoFn):
-    """One key: (0, (window, [("doc", id) | ("edge", (a, b)) | ("match", (id, HistoryMatch))]))
-    -> ("label", (doc_id, label)) and ("match", (doc_id, HistoryMatch)) for the window."""
+    """One key: (0, (window, [("doc", id) | ("edge", Match) | ("match", (id, HistoryMatch))]))
+    -> ("label", (doc_id, label)), ("used", Match) and ("match", (doc_id, HistoryMatch)) for
+    the window."""
 
     def __init__(self, seconds: int, lookback_windows: int) -> None:
         self._seconds = seconds
@@ -295,7 +295,9 @@ class StoryMapFn(beam.DoFn):
 
     def _window(self, index: int, items: list, known: dict[str, tuple[str, int]]) -> Iterator:
         docs = sorted({v for kind, v in items if kind == "doc"})
-        labels = window_groups(docs, (v for kind, v in items if kind == "edge"))
+        labels, used = window_groups(docs, [v for kind, v in items if kind == "edge"])
+        for match in used:
+            yield "used", match
         matches: dict[str, list[HistoryMatch]] = {}
         for kind, value in items:
             if kind != "match":
