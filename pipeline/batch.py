@@ -35,7 +35,6 @@ from wirestory.transforms.tables import WriteShards, shard_of
 from wirestory.transforms.write import log_progress
 
 BATCH_SUMMARY = "batch.json"
-_ARTICLE_SHARDS = 4
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class BatchContext:
     lookback_days: int
     ingest_date: datetime.date
     cc_rounds: int
+    article_shards: int = 4  # about one articles file per 20,000 articles
     documents: BucketFiles = field(default_factory=dict)
     bands: BucketFiles = field(default_factory=dict)
 
@@ -161,7 +161,8 @@ def build_batch_pipeline(
     written = (
         rows
         | "ProgressWrittenArticles" >> log_progress("written")
-        | "WriteArticles" >> WriteShards("articles", ctx.root, ctx.prefix, by_doc(_ARTICLE_SHARDS)),
+        | "WriteArticles"
+        >> WriteShards("articles", ctx.root, ctx.prefix, by_doc(ctx.article_shards)),
         rejects
         | "ProgressWrittenRejects" >> log_progress("written")
         | "WriteRejects" >> WriteShards("rejects", ctx.root, ctx.prefix, by_doc(1)),

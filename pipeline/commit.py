@@ -20,6 +20,9 @@ from wirestory.schemas import table_schemas
 from wirestory.transforms.extractors import count_words
 
 _APP = "wirestory"
+# Rows per file the launcher writes: a later copy-on-write update reads whole files, so small
+# files keep it cheap (new stories of a large one-shot run are split too).
+_ROWS_PER_FILE = 20_000
 
 
 def _properties(step: str, batch: int) -> Any:
@@ -125,25 +128,32 @@ def rewrite_rows(
     schema = table_schemas()[name]
     now = int(time.time() * 1000)
     actions: list[Any] = []
-    rows_out: list[list[dict[str, Any]]] = []
+    written = 0
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        # Each file is written as soon as it is ready: one file's rows in memory at a time.
+        nonlocal written
+        ordered = sorted(rows, key=lambda r: r[key])
+        for first in range(0, len(ordered), _ROWS_PER_FILE):
+            part = ordered[first : first + _ROWS_PER_FILE]
+            relative = f"b{batch:08d}-{step}-{written:05d}.parquet"
+            written += 1
+            data = pa.Table.from_pylist(part, schema=schema)
+            path = FileSystems.join(dataset.table_uri(name), relative)
+            with FileSystems.create(path) as handle:
+                pq.write_table(data, handle, compression="zstd")
+            size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+            stats = json.dumps({"numRecords": data.num_rows})
+            actions.append(AddAction(relative, size, {}, now, True, stats))
+
     for info in _files(table):
         held = set(_read_file(dataset, name, info["path"], [key]).column(key).to_pylist())
         if not held & changed.keys():
             continue
         rows = _read_file(dataset, name, info["path"]).to_pylist()
-        rows_out.append([changed.get(row[key], row) for row in rows])
+        write([changed.get(row[key], row) for row in rows])
         actions.append(RemoveAction(info["path"], True, now, info["size"], {}))
-    if inserted:
-        rows_out.append(inserted)
-    for number, rows in enumerate(rows_out):
-        relative = f"b{batch:08d}-{step}-{number:05d}.parquet"
-        data = pa.Table.from_pylist(sorted(rows, key=lambda r: r[key]), schema=schema)
-        path = FileSystems.join(dataset.table_uri(name), relative)
-        with FileSystems.create(path) as handle:
-            pq.write_table(data, handle, compression="zstd")
-        size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
-        stats = json.dumps({"numRecords": data.num_rows})
-        actions.append(AddAction(relative, size, {}, now, True, stats))
+    write(inserted)
     table.create_write_transaction(
         actions, mode="append", schema=schema, commit_properties=_properties(step, batch)
     )

@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -153,6 +154,7 @@ def run_batch(
     attempt = uuid.uuid4().hex[:8]
     staging = FileSystems.join(dataset.root, META, "staging", f"b{batch:08d}-{attempt}")
     config = dataset.config
+    estimate = sum(f.estimated_documents() for f in files)
     ctx = BatchContext(
         root=dataset.root,
         staging=staging,
@@ -162,7 +164,8 @@ def run_batch(
         buckets=config.buckets,
         lookback_days=wirestory.lookback_days,
         ingest_date=datetime.datetime.now(datetime.timezone.utc).date(),
-        cc_rounds=wirestory.cc_rounds or rounds_for(sum(f.estimated_documents() for f in files)),
+        cc_rounds=wirestory.cc_rounds or rounds_for(estimate),
+        article_shards=max(1, math.ceil(estimate / 20_000)),
         documents=dataset.bucket_files("documents"),
         bands=dataset.bucket_files("bands"),
     )
