@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint format demo eval bench clean
+.PHONY: install test lint format demo eval bench bench-ingest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ eval: install
 BENCH_ARGS ?= --docs 10000 100000
 bench: install
 	$(BIN)/python -m benchmarks.run_bench $(BENCH_ARGS)
+
+# Incremental ingest: seconds and peak memory per batch against history size (BENCHMARKS.md).
+# Add INGEST_ARGS="--history --corpus-docs 1000000" for the large-corpus run (hours on 2 cores).
+INGEST_ARGS ?= --history 0 100000 300000 1000000
+bench-ingest: install
+	$(BIN)/python -m benchmarks.bench_ingest $(INGEST_ARGS)
 
 clean:
 	rm -rf demo build dist *.egg-info .pytest_cache .ruff_cache .bench
