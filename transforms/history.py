@@ -166,6 +166,20 @@ def best_match(matches: Iterable[HistoryMatch]) -> HistoryMatch | None:
     return max(matches, key=HistoryMatch.rank, default=None)
 
 
+SIGNATURE_COLUMNS = ["doc_id", "num_shingles", "hashvalues", "shingle_keys", "lead_keys"]
+
+
+def indexed_signature(row: dict[str, Any]) -> Signature:
+    """The Signature record of a `documents` row (SIGNATURE_COLUMNS)."""
+    return Signature(
+        row["doc_id"],
+        row["num_shingles"],
+        row["hashvalues"],
+        row["shingle_keys"] or b"",
+        row["lead_keys"] or b"",
+    )
+
+
 def verify_history(probe: Probe, old: dict[str, Any], params: MinHashParams) -> HistoryMatch | None:
     """The one-shot verification rule (candidates.compare), applied to a new article and an
     indexed one.
@@ -174,14 +188,7 @@ def verify_history(probe: Probe, old: dict[str, Any], params: MinHashParams) -> 
     one (it attaches to the older, longer copy's story): an indexed article's story never
     changes, so a new container cannot pull an old brief into its story.
     """
-    indexed = Signature(
-        old["doc_id"],
-        old["num_shingles"],
-        old["hashvalues"],
-        old["shingle_keys"] or b"",
-        old["lead_keys"] or b"",
-    )
-    match = compare(probe.signature, indexed, params)
+    match = compare(probe.signature, indexed_signature(old), params)
     if match is None or not (match.is_jaccard_edge or match.small == probe.doc_id):
         return None
     jaccard, containment = round(match.jaccard, 6), round(match.containment, 6)
@@ -219,7 +226,7 @@ class FetchDocumentsFn(beam.DoFn):
         wanted: dict[str, set[str]] = {}
         for old_id, new_id in pairs:
             wanted.setdefault(old_id, set()).add(new_id)
-        columns = ["doc_id", "story_id", "num_shingles", "hashvalues", "shingle_keys", "lead_keys"]
+        columns = [*SIGNATURE_COLUMNS, "story_id"]
         for old in scan_matching(self._files.get(bucket, ()), "doc_id", wanted, columns):
             if old["story_id"] is not None:
                 for new_id in sorted(wanted[old["doc_id"]]):

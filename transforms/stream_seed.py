@@ -14,7 +14,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wirestory.transforms.history import band_bucket, doc_bucket, scan_matching
+from wirestory.transforms.history import (
+    SIGNATURE_COLUMNS,
+    band_bucket,
+    doc_bucket,
+    indexed_signature,
+    scan_matching,
+)
 from wirestory.transforms.records import Signature
 
 BucketFiles = Mapping[int, Sequence[str]]
@@ -46,19 +52,11 @@ def indexed_band(
     by_bucket: dict[int, list[str]] = {}
     for doc_id in sorted(wanted):
         by_bucket.setdefault(doc_bucket(doc_id, snapshot.buckets), []).append(doc_id)
-    columns = ["doc_id", "num_shingles", "hashvalues", "shingle_keys", "lead_keys"]
     for bucket, ids in sorted(by_bucket.items()):
         files = snapshot.documents.get(bucket, ())
-        for doc in scan_matching(files, "doc_id", ids, columns):
+        for doc in scan_matching(files, "doc_id", ids, SIGNATURE_COLUMNS):
             band = wanted[doc["doc_id"]]
-            signature = Signature(
-                doc["doc_id"],
-                doc["num_shingles"],
-                doc["hashvalues"],
-                doc["shingle_keys"] or b"",
-                doc["lead_keys"] or b"",
-            )
-            yield doc["doc_id"], signature, band["doc_date"], band["story_id"]
+            yield doc["doc_id"], indexed_signature(doc), band["doc_date"], band["story_id"]
 
 
 def already_indexed(snapshot: IndexSnapshot, doc_id: str) -> bool:
