@@ -30,14 +30,17 @@ class ExtractionSettings:
 
     fast=False (trafilatura's fallback extractors) scores WCXB word-F1 0.937 vs 0.915 for
     fast=True, for 0.960 vs 0.962 on the 181 pages. When the text holds under
-    `second_pass_share` of the page's words, a favor_recall pass runs too and wins when the
-    first text is under `second_pass_ratio` of its length (+0.004 WCXB, ~20% of pages).
+    `second_pass_share` of the page's words, a favor_recall pass runs too (text only) and wins
+    when the first text is under `second_pass_ratio` of its length. A line of at least
+    `repeat_min_words` words that repeats an earlier line of the same text is dropped.
+    Measured in BENCHMARKS.md (benchmarks/tune_extraction.py).
     """
 
     fast: bool = False
     include_tables: bool = True
-    second_pass_share: float = 0.5
-    second_pass_ratio: float = 0.5
+    second_pass_share: float = 0.7
+    second_pass_ratio: float = 0.9
+    repeat_min_words: int = 10
     detect_page_type: bool = True
     max_seconds: float = 20.0
     max_memory_bytes: int = 2 * 1024**3
@@ -51,6 +54,24 @@ def count_words(text: str) -> int:
 def tidy_paragraphs(text: str) -> str:
     """Strips every line, drops empty ones and joins paragraphs with single newlines."""
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def drop_repeated_lines(text: str, min_words: int) -> str:
+    """Drops each line of `min_words` or more words that repeats an earlier line of the text.
+
+    Compared on lowercased \\w+ tokens. A page's own template repeated inside the extracted
+    block (a footer or call to action printed two or three times) is not the article's text.
+    """
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for line in text.splitlines():
+        key = tuple(_WORD.findall(line.lower()))
+        if len(key) >= min_words:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def parse_date(value: str | None) -> datetime.date | None:
@@ -132,14 +153,18 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
         return {"text": ""}
     meta = page_metadata(tree)
     signals = page_signals(tree)  # after the metadata: it blanks script elements
-    result = _trafilatura_pass(html, settings, favor_recall=False)
+    result = _trafilatura_pass(html, settings, favor_recall=False, with_metadata=True)
     text = tidy_paragraphs(result.text or "") if result is not None else ""
     words = count_words(text)
     if words < settings.second_pass_share * signals.body_words:
-        second = _trafilatura_pass(html, settings, favor_recall=True)
+        # Its metadata only when the first pass found nothing (the text is the same either way).
+        second = _trafilatura_pass(html, settings, favor_recall=True, with_metadata=result is None)
         second_text = tidy_paragraphs(second.text or "") if second is not None else ""
         if words < settings.second_pass_ratio * count_words(second_text):
-            result, text, words = second, second_text, count_words(second_text)
+            text = second_text
+            result = result if result is not None else second
+    text = drop_repeated_lines(text, settings.repeat_min_words)
+    words = count_words(text)
     kind = page_type(meta, signals, words) if settings.detect_page_type else ARTICLE
     if result is None:
         return {"text": "", "page_type": kind}
@@ -168,13 +193,15 @@ def _guessed_date(value: str | None) -> datetime.date | None:
     return None if date is None or (date.month, date.day) == (1, 1) else date
 
 
-def _trafilatura_pass(html: str, settings: ExtractionSettings, favor_recall: bool) -> Any:
+def _trafilatura_pass(
+    html: str, settings: ExtractionSettings, favor_recall: bool, with_metadata: bool
+) -> Any:
     lib = _trafilatura()
     return lib["extract"](
         html,
         fast=settings.fast,
         favor_recall=favor_recall,
-        with_metadata=True,
+        with_metadata=with_metadata,
         include_comments=False,
         include_tables=settings.include_tables,
         deduplicate=False,
