@@ -7,10 +7,11 @@ seconds. WCXB dev articles are split into two fixed halves by page id (A: even, 
 on A, confirm on B. Scores: WCXB word-F1 (benchmarks/eval_wcxb.py) and the 181-page shingle F1
 (benchmarks/eval_extraction.py), on the extracted text alone (no page-type rejects: run
 eval_wcxb.py for the pipeline's numbers). Time: CPU seconds per page of the passes a strategy
-runs, so other load on the machine does not blur the comparison.
+runs, so other load on the machine does not blur the comparison. Delete .bench/tune/ after a
+change to trafilatura or to the pipeline's text clean-up to run the passes again.
 
-    python benchmarks/tune_extraction.py            # run missing passes, print the table
-    python benchmarks/tune_extraction.py --markdown # the same as a Markdown table
+    python -m benchmarks.tune_extraction            # run missing passes, print the table
+    python -m benchmarks.tune_extraction --markdown # the same as a Markdown table
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import eval_extraction, eval_wcxb
 from wirestory.transforms.extractors import (
     count_words,
     drop_repeated_lines,
     strip_xml_prolog,
     tidy_paragraphs,
 )
+
+from benchmarks import eval_extraction, eval_wcxb
 
 PROJECT = Path(__file__).resolve().parents[1]
 CACHE = PROJECT / ".bench" / "tune"

@@ -113,3 +113,19 @@ def test_when_the_first_pass_finds_nothing_the_second_brings_metadata(
     fields = extract_document("html", page, ExtractionSettings())
     assert calls == [True, True]
     assert fields["text"] == " ".join(PARAGRAPHS) and fields["author"] == "Grace Hopper"
+
+
+def test_the_tuning_loop_applies_the_pipelines_rule() -> None:
+    from benchmarks.tune_extraction import retry
+
+    def page(text: str) -> dict[str, Any]:
+        return {"text": text, "words": len(text.split()), "cpu": 0.01}
+
+    runs = {
+        "default": {"p": page("a b c d"), "q": page("a b c d e f g h")},
+        "recall_text": {"p": page("a b c d e"), "q": page("x " * 20)},
+        "signals": {"p": {"body_words": 10}, "q": {"body_words": 10}},
+    }
+    rule = retry(share=0.7, ratio=0.9)
+    assert rule("p", runs) == ("a b c d e", ["default", "recall_text"])  # 4 < 0.9 * 5
+    assert rule("q", runs) == ("a b c d e f g h", ["default"])  # 8 of 10 words: no second pass
