@@ -50,11 +50,15 @@ def template_texts() -> dict[str, list[str]]:
 
 
 def chrome_lines(text: str, pieces: list[str]) -> list[str]:
-    """Lines of an article text that are a piece of its template's text, or made of them."""
+    """Lines of an article text that are part of a piece of its template's text, or made of
+    such pieces."""
     found = []
     for line in text.splitlines():
         normal = _normal(line)
         if not re.search(r"\w", normal):
+            continue
+        if any(normal in piece for piece in pieces):  # a piece the extractor cut into lines
+            found.append(line)
             continue
         rest = normal
         for piece in sorted(pieces, key=len, reverse=True):
@@ -93,40 +97,89 @@ def leak(rows: dict[str, dict[str, Any]], truth: dict[str, Any]) -> dict[str, An
 
 
 def _table_bytes(dataset: Path, table: str) -> tuple[int, int]:
-    files = [p for p in (dataset / table).rglob("*.parquet")]
     import pyarrow.parquet as pq
 
+    files = list((dataset / table).rglob("*.parquet"))
     rows = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
     return rows, sum(p.stat().st_size for p in files)
 
 
-def measure(corpus: Path, output: Path, workers: int | None, extra: list[str]) -> dict[str, Any]:
-    """One run: its leak, pair scores, hard-kind precision and chrome table size."""
-    from wirestory.transforms.signatures import normalise
+def read_rows(output: Path, corpus: Path) -> dict[str, dict[str, Any]]:
+    """The run's articles keyed by corpus path, with the columns chrome removal needs."""
+    import pyarrow.parquet as pq
 
-    from benchmarks.bench_speed import run_wirestory
-    from benchmarks.dedup_metrics import read_run, score_run
-    from benchmarks.synd_corpus import load_truth, truth_path_for
+    from benchmarks.dedup_metrics import relative_path
 
-    truth = load_truth(truth_path_for(corpus))
-    run = run_wirestory(corpus, output, workers, ["--overwrite", "--quiet", *extra])
-    rows = read_run(output, corpus)
-    labels = {f: r["story_id"] for f, r in rows.items()}
-    canonical = {f: r["is_canonical"] for f, r in rows.items()}
+    columns = ["doc_id", "source_uri", "url", "sitename", "story_id", "is_canonical", "text"]
+    columns += ["word_count", "published"]
+    root = str(corpus.resolve())
+    rows = pq.read_table(output / "articles", columns=columns).to_pylist()
+    return {relative_path(r["source_uri"], root): r for r in rows}
+
+
+def offline_chrome(rows: dict[str, dict[str, Any]], rule: Any) -> dict[str, dict[str, Any]]:
+    """The rows with chrome removed as RemoveChrome does, in plain Python (one batch)."""
+    from collections import Counter, defaultdict
+
+    from wirestory.transforms.chrome import ChromeCount, chrome_lines, site_of, strip_chrome
+    from wirestory.transforms.chrome import page_lines as lines_of
+    from wirestory.transforms.records import ExtractedArticle
+
+    def article(row: dict[str, Any]) -> ExtractedArticle:
+        return ExtractedArticle(
+            row["doc_id"], row["source_uri"], row["url"], None, None, row["published"],
+            row["sitename"], None, row["text"], row["word_count"],
+        )  # fmt: skip
+
+    articles = {path: article(row) for path, row in rows.items()}
+    counts: Counter[tuple[str, str]] = Counter()
+    for a in articles.values():
+        site = site_of(a)
+        if site:
+            counts.update([(site, ""), *((site, h) for h in lines_of(a))])
+    by_site: dict[str, list[ChromeCount]] = defaultdict(list)
+    for (site, digest), pages in counts.items():
+        by_site[site].append(ChromeCount(site, digest, pages))
+    chrome = {site: chrome_lines(c, rule) for site, c in by_site.items()}
+    out = {}
+    for path, a in articles.items():
+        lines = chrome.get(site_of(a), frozenset())
+        clean = strip_chrome(a, lines, rule.max_page_share) if lines else a
+        out[path] = {**rows[path], "text": clean.text, "word_count": clean.word_count}
+    return out
+
+
+def score(rows: dict[str, dict[str, Any]], truth: dict[str, Any], offline: bool = False) -> dict:
+    """Leak and grouping scores of article rows; with `offline`, the rows' texts are regrouped
+    offline (dedup_offline reproduces the pipeline's grouping) instead of read as labelled."""
+    from wirestory.transforms.signatures import MinHashParams, normalise
+
+    from benchmarks.dedup_metrics import score_run
+    from benchmarks.dedup_offline import Doc, group
+
+    if offline:
+        file_of = {r["doc_id"]: f for f, r in rows.items()}
+        docs = sorted(
+            (Doc(r["doc_id"], r["text"], r["word_count"], r["published"]) for r in rows.values()),
+            key=lambda d: d.doc_id,
+        )
+        by_doc, canonical_by_doc = group(docs, MinHashParams())
+        labels = {file_of[d]: f"st_{label}" for d, label in by_doc.items()}
+        canonical = {file_of[d]: flag for d, flag in canonical_by_doc.items()}
+    else:
+        labels = {f: r["story_id"] for f, r in rows.items()}
+        canonical = {f: r["is_canonical"] for f, r in rows.items()}
     tokens = {f: normalise(r["text"]) for f, r in rows.items()}
-    score = score_run(truth, labels, canonical, tokens)
-    pairs = score["pairs"]
+    result = score_run(truth, labels, canonical, tokens)
+    pairs = result["pairs"]
     return {
-        "command": run.command,
-        "seconds": round(run.seconds, 1),
         "leak": leak(rows, truth),
         "precision": pairs.precision,
         "recall": pairs.recall,
         "f1": pairs.f1,
-        "template_merges": score["template_merges"],
-        "precision_by_kind": score["precision_by_kind"],
-        "chrome_table": _table_bytes(output, "chrome"),
-        "documents_table": _table_bytes(output, "documents"),
+        "template_merges": result["template_merges"],
+        "precision_by_kind": result["precision_by_kind"],
+        "labels": labels,
     }
 
 
@@ -137,41 +190,61 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, help="An existing corpus (its truth beside it).")
     p.add_argument("--work-dir", type=Path, default=PROJECT / ".bench" / "chrome")
     p.add_argument("--workers", type=int)
+    p.add_argument("--runs", default="off,on", help="Pipeline runs: off, on or off,on.")
+    p.add_argument("--reuse-run", action="store_true", help="Reuse existing run outputs.")
     p.add_argument("--json", type=Path, help="Also write the results here.")
     args = p.parse_args(argv)
+    from wirestory.transforms.chrome import ChromeRule
+
+    from benchmarks.bench_speed import run_wirestory
+    from benchmarks.synd_corpus import ensure_corpus, load_truth, truth_path_for
+
     corpus = args.corpus
     if corpus is None:
-        from benchmarks.synd_corpus import ensure_corpus
-
         corpus = args.work_dir / f"corpus-{args.docs}-s{args.seed}"
         ensure_corpus(corpus, args.docs, args.seed)
-    results = {}
-    for label, extra in (("off", ["--chrome-min-pages", "0"]), ("on", [])):
-        print(f"chrome removal {label}: wirestory run on {corpus}", flush=True)
-        results[label] = measure(
-            corpus, args.work_dir / f"out-{corpus.name}-{label}", args.workers, extra
-        )
+    truth = load_truth(truth_path_for(corpus))
+    results: dict[str, dict[str, Any]] = {}
+    runs = {"off": ["--chrome-min-pages", "0"], "on": []}
+    for label in args.runs.split(","):
+        output = args.work_dir / f"out-{corpus.name}-{label}"
+        seconds = None
+        if not (args.reuse_run and (output / "manifest.json").is_file()):
+            print(f"chrome removal {label}: wirestory run on {corpus}", flush=True)
+            extra = ["--overwrite", "--quiet", *runs[label]]
+            seconds = run_wirestory(corpus, output, args.workers, extra).seconds
+        rows = read_rows(output, corpus)
+        results[label] = {**score(rows, truth), "seconds": seconds}
+        results[label]["chrome_table"] = _table_bytes(output, "chrome")
+        results[label]["documents_table"] = _table_bytes(output, "documents")
+        if label == "off":
+            # The same texts with chrome removed, regrouped offline: the "on" numbers without
+            # a second extraction (checked against the pipeline's when both runs are made).
+            results["on (offline)"] = score(offline_chrome(rows, ChromeRule()), truth, True)
+            same = score(rows, truth, True)["labels"] == results["off"]["labels"]
+            results["off"]["offline_reproduces_run"] = same
+    if "on" in results and "on (offline)" in results:
+        agree = results["on"]["labels"] == results["on (offline)"]["labels"]
+        results["on"]["offline_reproduces_run"] = agree
+    for r in results.values():
+        r.pop("labels")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(
         "| chrome removal | HTML articles with chrome | chrome words | precision | recall | F1 "
-        "| template merges | chrome table rows (MB) |"
+        "| template merges |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for label, r in results.items():
         lk = r["leak"]
-        rows, size = r["chrome_table"]
         print(
             f"| {label} | {lk['share']:.3f} ({lk['leaked']}/{lk['pages']}) "
             f"| {lk['chrome_words_share']:.4f} | {r['precision']:.4f} | {r['recall']:.4f} "
-            f"| {r['f1']:.4f} | {r['template_merges']} | {rows} ({size / 1e6:.1f}) |"
+            f"| {r['f1']:.4f} | {r['template_merges']} |"
         )
     for label, r in results.items():
-        print(
-            label,
-            json.dumps(r["leak"]["by_outlet"]),
-            json.dumps(r["precision_by_kind"], default=str)[:600],
-        )
+        print(label, json.dumps({k: v for k, v in r.items() if k != "leak"}, default=str))
+        print(label, json.dumps(r["leak"]["by_outlet"]))
     return 0
 
 
