@@ -118,7 +118,8 @@ def read_rows(output: Path, corpus: Path) -> dict[str, dict[str, Any]]:
 
 
 def offline_chrome(rows: dict[str, dict[str, Any]], rule: Any) -> dict[str, dict[str, Any]]:
-    """The rows with chrome removed as RemoveChrome does, in plain Python (one batch)."""
+    """The rows with chrome removed as RemoveChrome does, in plain Python (one batch): the
+    stored text as `text`, and (text, word count) as grouping reads them as `grouping`."""
     from collections import Counter, defaultdict
 
     from wirestory.transforms.chrome import ChromeCount, chrome_lines, site_of, strip_chrome
@@ -145,7 +146,12 @@ def offline_chrome(rows: dict[str, dict[str, Any]], rule: Any) -> dict[str, dict
     for path, a in articles.items():
         lines = chrome.get(site_of(a), frozenset())
         clean = strip_chrome(a, lines, rule.max_page_share) if lines else a
-        out[path] = {**rows[path], "text": clean.text, "word_count": clean.word_count}
+        out[path] = {
+            **rows[path],
+            "text": clean.stored_text(),
+            "word_count": clean.stored_words(),
+            "grouping": (clean.text, clean.word_count),
+        }
     return out
 
 
@@ -160,7 +166,10 @@ def score(rows: dict[str, dict[str, Any]], truth: dict[str, Any], offline: bool 
     if offline:
         file_of = {r["doc_id"]: f for f, r in rows.items()}
         docs = sorted(
-            (Doc(r["doc_id"], r["text"], r["word_count"], r["published"]) for r in rows.values()),
+            (
+                Doc(r["doc_id"], *r.get("grouping", (r["text"], r["word_count"])), r["published"])
+                for r in rows.values()
+            ),
             key=lambda d: d.doc_id,
         )
         by_doc, canonical_by_doc = group(docs, MinHashParams())
@@ -231,13 +240,13 @@ def render(by_corpus: dict[str, dict[str, dict[str, Any]]], command: str) -> str
         "",
         'Lines a site repeats on many pages are removed before grouping (README, "Page chrome"):',
         "`wirestory run` with `--chrome-min-pages 0` (off) and at the defaults (on: 5 pages and",
-        "30% of the site's pages; a page more than 80% chrome stays whole). `on (offline)`: the",
-        "off run's texts with chrome removed by the same functions and regrouped offline",
-        "(`dedup_offline`, which reproduces the pipeline's groups). Leak: HTML articles with a",
-        "line of their outlet's template text (near-empty pages aside), and chrome words over all",
-        "their words. The `<div><span>` outlet (Lakeside Ledger) has the consent banner and the",
-        "menu that the extractor keeps; the corpus before it (7 templates) is the one of the",
-        "sections above.",
+        "30% of the site's pages; a page more than 80% chrome is stored whole, grouping never",
+        "sees chrome). `on (offline)`: the off run's texts with chrome removed by the same",
+        "functions and regrouped offline (`dedup_offline`, which reproduces the pipeline's",
+        "groups). Leak: stored HTML articles with a line of their outlet's template text",
+        "(near-empty pages aside), and chrome words over all their words. The `<div><span>`",
+        "outlet (Lakeside Ledger) has the consent banner and the menu that the extractor keeps;",
+        "the corpus before it (7 templates) is the one of the sections above.",
         "",
         "| corpus | chrome removal | HTML articles with chrome | chrome words | precision "
         "| recall | F1 | template merges | reproduced offline |",

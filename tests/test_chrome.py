@@ -85,14 +85,17 @@ def test_chrome_lines_need_min_pages_and_min_share() -> None:
     assert chrome_lines(small, ChromeRule()) == frozenset()
 
 
-def test_a_page_mostly_made_of_chrome_lines_stays_whole() -> None:
+def test_a_page_mostly_made_of_chrome_lines_is_stored_whole() -> None:
     body = "Short body line."
     page = _article("gazette.example", 1, [COOKIE, MENU, body])
     chrome = {line_hash(COOKIE), line_hash(MENU)}
-    # 16 of 19 words are chrome: more than 0.8 of the page.
-    assert strip_chrome(page, chrome, max_page_share=0.8) == page
-    assert strip_chrome(page, chrome, max_page_share=0.9).text == body
-    assert strip_chrome(page, chrome | {line_hash(body)}, max_page_share=1.0) == page
+    # 17 of 20 words are chrome: more than 0.8 of the page. Grouping never reads them.
+    mostly = strip_chrome(page, chrome, max_page_share=0.8)
+    assert (mostly.text, mostly.word_count) == (body, 3)
+    assert (mostly.stored_text(), mostly.stored_words()) == (page.text, 20)
+    clean = strip_chrome(page, chrome, max_page_share=0.9)
+    assert (clean.text, clean.stored_text(), clean.stored_words()) == (body, body, 3)
+    assert strip_chrome(page, {line_hash("elsewhere")}, max_page_share=0.8) == page
 
 
 def test_learn_and_remove_chrome_per_site() -> None:
@@ -119,9 +122,13 @@ def test_removal_does_not_depend_on_input_order() -> None:
     assert all(COOKIE not in text for doc, text, _ in first if doc.startswith("ledger"))
 
 
-def test_an_all_chrome_article_is_kept_unchanged() -> None:
+def test_an_all_chrome_article_is_stored_whole_and_grouped_on_nothing() -> None:
+    page = _article("same.example", 0, [COOKIE, MENU])
+    bare = strip_chrome(page, {line_hash(COOKIE), line_hash(MENU)}, max_page_share=0.8)
+    assert (bare.text, bare.word_count) == ("", 0)
+    assert bare.stored_text() == f"{COOKIE}\n{MENU}"
     same = [_article("same.example", i, [COOKIE, MENU]) for i in range(4)]
-    assert {text for _, text, _ in _cleaned(same)} == {f"{COOKIE}\n{MENU}"}
+    assert {text for _, text, _ in _cleaned(same)} == {""}
 
 
 def test_counts_are_per_site_and_page() -> None:

@@ -68,7 +68,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("chrome")
     # 8 short pages of one site, each mostly banner and menu; a site of 3 pages with the banner.
     small = [_record("small.example", n, [COOKIE, _body(100 + n)]) for n in range(3)]
-    records = [*_ledger(range(8)), *small]
+    # Two pages of the site that are nothing but its chrome (an empty gallery, say).
+    empty = [_record("ledger.example", n, [COOKIE, MENU]) for n in (8, 9)]
+    records = [*_ledger(range(8)), *empty, *small]
     forward = _write(root / "forward", records)
     backward = _write(root / "backward", records[::-1])
     out: dict[str, Any] = {"root": root}
@@ -84,15 +86,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_repeated_banner_and_menu_are_removed_before_grouping(runs: dict[str, Any]) -> None:
     texts = _texts(runs["on"], "ledger.example")
-    assert sorted(texts) == sorted(_body(n) for n in range(8))
+    chrome_only = f"{COOKIE}\n{MENU}"
+    # The chrome-only pages are stored as extracted; grouping saw nothing of them.
+    assert sorted(texts) == sorted([*(_body(n) for n in range(8)), chrome_only, chrome_only])
     articles = _table(runs["on"], "articles")
     ledger = articles.filter(pl.col("url").str.contains("ledger.example"))
-    assert ledger["story_id"].n_unique() == 8
+    assert ledger["story_id"].n_unique() == 10
 
 
 def test_without_removal_the_chrome_makes_short_pages_one_story(runs: dict[str, Any]) -> None:
     texts = _texts(runs["off"], "ledger.example")
-    assert all(t.startswith(COOKIE) for t in texts)
+    assert len(texts) == 10 and all(t.startswith(COOKIE) for t in texts)
     ledger = _table(runs["off"], "articles").filter(pl.col("url").str.contains("ledger.example"))
     assert ledger["story_id"].n_unique() < 8
 
@@ -108,8 +112,8 @@ def test_the_chrome_table_is_committed_with_the_batch(runs: dict[str, Any]) -> N
         (r["site"], r["line_hash"]): r["pages"]
         for r in chrome.select("site", "line_hash", "pages").to_dicts()
     }
-    assert counts[("ledger.example", "")] == 8
-    assert counts[("ledger.example", line_hash(COOKIE))] == 8
+    assert counts[("ledger.example", "")] == 10
+    assert counts[("ledger.example", line_hash(COOKIE))] == 10
     assert counts[("small.example", line_hash(COOKIE))] == 3
     assert set(chrome["batch"]) == {1}
     table = DeltaTable(str(runs["on"] / "chrome"))

@@ -9,9 +9,11 @@ in the pipeline itself, distributed and deterministic (sums do not depend on ord
     clean = articles | RemoveChrome(totals, ChromeRule())
 
 The rule (ChromeRule): a line is chrome for a site when at least `min_pages` of its pages and
-`min_share` of them hold it; a page loses its chrome lines unless they make up more than
-`max_page_share` of its words (then it is left whole: a page that is mostly what its site
-repeats is a copy of a repeated page, or has no text of its own). An article is never dropped.
+`min_share` of them hold it. Grouping never sees a chrome line. The stored text loses them too,
+unless they make up more than `max_page_share` of the page's words: then the page is stored as
+extracted (a page that is mostly what its site repeats is a copy of a repeated page, or has no
+text of its own), while grouping reads what is left (maybe nothing: a story of its own). An
+article is never dropped.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class ChromeRule:
 
     min_pages: int = 5  # a site with fewer pages than this never loses a line
     min_share: float = 0.3  # of the site's pages
-    max_page_share: float = 0.8  # a page whose words are more chrome than this stays whole
+    max_page_share: float = 0.8  # a page more chrome than this is stored as extracted
 
     def floor(self, site_pages: int) -> float:
         """Pages that must hold a line of a site with site_pages pages for it to be chrome."""
@@ -162,19 +164,21 @@ def chrome_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> frozenset[s
 def strip_chrome(
     article: ExtractedArticle, chrome: Iterable[str], max_page_share: float = 1.0
 ) -> ExtractedArticle:
-    """The article without its chrome lines; unchanged when they hold more than
-    max_page_share of its words, or every word."""
+    """The article without its chrome lines. Its text (what grouping reads) always loses them;
+    when they hold more than max_page_share of its words, the text as extracted is kept for
+    storage (`kept_text`)."""
     chrome = frozenset(chrome)
     lines = article.text.splitlines()
     kept = [line for line in lines if line_hash(line) not in chrome]
     if len(kept) == len(lines):
         return article
-    text = "\n".join(kept)
+    text = "\n".join(kept).strip()
     words = count_words(text)
     total = count_words(article.text)
-    if words == 0 or total - words > max_page_share * total:
-        return article
-    return dataclasses.replace(article, text=text, word_count=words)
+    mostly_chrome = total - words > max_page_share * total
+    return dataclasses.replace(
+        article, text=text, word_count=words, kept_text=article.text if mostly_chrome else None
+    )
 
 
 def _site_lines(article: ExtractedArticle) -> Iterator[tuple[tuple[str, str], str]]:
