@@ -307,7 +307,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse-run", action="store_true", help="Reuse existing run outputs.")
     p.add_argument("--json", type=Path, help="Also write the results here.")
     p.add_argument("--output", type=Path, help="Write the section into this BENCHMARKS.md.")
+    p.add_argument("--from-json", type=Path, action="append", help="Render saved --json files.")
+    p.add_argument("--command", help="The command to name in the section (default: this one).")
     args = p.parse_args(argv)
+    cmd = [args.command] if args.command else (argv or sys.argv[1:])
+    if args.from_json:  # render saved results: {corpus name: results} per file
+        by_corpus = {
+            k: v for path in args.from_json for k, v in json.loads(path.read_text()).items()
+        }
+        section = render(by_corpus, " ".join([".venv/bin/python -m benchmarks.bench_chrome", *cmd]))
+        print(section)
+        if args.output:
+            write_section(args.output, section)
+        return 0
     corpora = args.corpus
     if not corpora:
         from benchmarks.synd_corpus import ensure_corpus
@@ -317,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     by_corpus = {c.name: bench_corpus(c, args) for c in corpora}
     if args.json:
         args.json.write_text(json.dumps(by_corpus, indent=2, default=str), encoding="utf-8")
-    command = " ".join([".venv/bin/python -m benchmarks.bench_chrome", *(argv or sys.argv[1:])])
+    command = " ".join([".venv/bin/python -m benchmarks.bench_chrome", *cmd])
     section = render(by_corpus, command)
     print(section)
     if args.output:
