@@ -29,6 +29,7 @@ import apache_beam as beam
 from wirestory.transforms.extractors import count_words
 from wirestory.transforms.history import BucketFiles
 from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import normalise
 
 _NO_SITE = ""
 _SPACE = re.compile(r"\s+")
@@ -165,7 +166,7 @@ def strip_chrome(
     article: ExtractedArticle, chrome: Iterable[str], max_page_share: float = 1.0
 ) -> ExtractedArticle:
     """The article without its chrome lines. Its text (what grouping reads) always loses them;
-    when they hold more than max_page_share of its words, the text as extracted is kept for
+    when they hold more than max_page_share of its tokens, the text as extracted is kept for
     storage (`kept_text`)."""
     chrome = frozenset(chrome)
     lines = article.text.splitlines()
@@ -174,8 +175,9 @@ def strip_chrome(
         return article
     text = "\n".join(kept).strip()
     words = count_words(text)
-    total = count_words(article.text)
-    mostly_chrome = total - words > max_page_share * total
+    # Shared in tokens, the unit of shingles: a character in scripts without spaces.
+    total, left = len(normalise(article.text)), len(normalise(text))
+    mostly_chrome = total - left > max_page_share * total
     return dataclasses.replace(
         article, text=text, word_count=words, kept_text=article.text if mostly_chrome else None
     )
