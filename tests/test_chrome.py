@@ -146,3 +146,20 @@ def test_counts_are_per_site_and_page() -> None:
                 ]
             ),
         )
+
+
+def test_flags_feed_the_rule_and_are_checked() -> None:
+    import pytest
+    from wirestory.pipeline import flags
+    from wirestory.pipeline.errors import UsageError
+    from wirestory.pipeline.options import WirestoryOptions
+
+    rule = ChromeRule()
+    assert (flags.DEFAULTS["chrome_min_pages"], flags.DEFAULTS["chrome_min_share"]) == (
+        rule.min_pages,
+        rule.min_share,
+    )
+    assert WirestoryOptions([]).chrome_rule() == rule
+    assert WirestoryOptions(["--chrome-min-pages", "0"]).chrome_rule() is None
+    with pytest.raises(UsageError, match="--chrome-min-share"):
+        flags.validate({**flags.DEFAULTS, "chrome_min_share": 0})
