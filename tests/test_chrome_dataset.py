@@ -148,3 +148,19 @@ def test_a_later_ingest_learns_from_the_stored_counts(tmp_path: Path) -> None:
     chrome = _table(dataset, "chrome").filter(pl.col("line_hash") == line_hash(COOKIE))
     assert sorted(zip(chrome["batch"], chrome["pages"], strict=True)) == [(1, 4), (2, 3)]
     assert DeltaTable(str(dataset / "chrome")).transaction_version("wirestory:chrome") == 2
+
+
+def test_a_dataset_from_before_the_chrome_table_gets_it(tmp_path: Path) -> None:
+    import shutil
+
+    from wirestory.pipeline.dataset import Dataset, DatasetConfig
+    from wirestory.transforms.signatures import MinHashParams
+
+    root = tmp_path / "old"
+    Dataset.create(str(root), DatasetConfig.from_params(MinHashParams()))
+    shutil.rmtree(root / "chrome")
+    dataset = Dataset.open(str(root))
+    assert not DeltaTable.is_deltatable(str(root / "chrome"))
+    dataset.add_missing_tables()
+    assert DeltaTable(str(root / "chrome")).metadata().partition_columns == ["bucket"]
+    assert dataset.bucket_files("chrome") == {}
