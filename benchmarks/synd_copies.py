@@ -13,6 +13,7 @@ from wirestory.pipeline.demo import Outlet
 
 from benchmarks.synd_kinds import edit_chars
 from benchmarks.synd_stories import AGENCY, Deriver, Story
+from benchmarks.synd_templates import SPAN_BODY
 
 MONTHS = (
     "January",
@@ -261,7 +262,9 @@ def render_html(copy: Copy) -> str:
     """The copy as a page of its outlet's template."""
     outlet, esc = copy.outlet, html.escape
     paras = [esc(p, quote=False) for p in copy.paragraphs]
-    if not outlet.br_body:
+    if outlet.slug in SPAN_BODY:
+        paras = [f"<div><span>{p}</span></div>" for p in paras]
+    elif not outlet.br_body:
         paras = [f"<p>{p}</p>" for p in paras]
     slug = re.sub(r"\W+", "-", copy.story.headline.lower()).strip("-")[:60]
     url = f"https://{outlet.domain}/{copy.story.section.lower()}/{copy.day:%Y/%m/%d}/{slug}"

@@ -42,7 +42,7 @@ from benchmarks.synd_templates import OUTLETS
 MAX_DOCS = 100_000
 SINGLETON_SHARE = 1 / 3  # stories with one copy
 TEMPLATE_SHARE = 0.04  # of all documents: short template-heavy singletons
-TEMPLATE_OUTLETS = ("metro-portal", "harbour-gazette")  # the heaviest chrome
+TEMPLATE_OUTLETS = ("metro-portal", "harbour-gazette", "lakeside-ledger")  # the heaviest chrome
 
 
 def generator_fingerprint(ground_truth: Path = DEFAULT_GROUND_TRUTH) -> str:

@@ -1,4 +1,4 @@
-"""Outlet page templates of the syndication corpus: the demo's five plus two heavier ones."""
+"""Outlet page templates of the syndication corpus: the demo's five plus three heavier ones."""
 
 from __future__ import annotations
 
@@ -103,10 +103,59 @@ $most_read
 </html>
 """
 
+# A script-built page: every block a <div><span>, class names hashed by a CSS-in-JS tool, so
+# the extractor cannot tell the consent banner and the menu from the story and keeps them all.
+_LEDGER = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>$title - Lakeside Ledger</title>
+<meta property="og:site_name" content="Lakeside Ledger">
+<meta property="og:url" content="$url">
+<meta name="author" content="$author">
+<meta property="article:published_time" content="$published">
+</head>
+<body>
+<div id="root"><div class="css-1q2w3e">
+<div class="css-8u7y6t"><div><span>We use cookies and similar technologies to personalise
+content and ads, to provide social media features and to analyse our traffic. We also share
+information about your use of our site with our advertising and analytics partners.</span></div>
+<div><span>By clicking Accept all you agree to the storing of cookies on your device.</span></div>
+<div><span>Accept all</span> <span>Manage preferences</span></div>
+<div><span>Home</span></div><div><span>Local</span></div><div><span>Region</span></div>
+<div><span>Politics</span></div><div><span>Business</span></div><div><span>Sport</span></div>
+<div><span>Opinion</span></div><div><span>Weather</span></div><div><span>Obituaries</span></div>
+<div><span>Puzzles</span></div><div><span>Subscribe</span></div><div><span>Sign in</span></div>
+</div>
+<div class="css-5r4e3w">
+<div><span>$headline</span></div>
+<div><span>$byline</span> <span>$date</span></div>
+$body
+</div>
+<div class="css-0o9i8u"><div><span>Most read</span></div><ul>
+$most_read
+</ul></div>
+<div class="css-7y6t5r"><div><span>© $year Lakeside Ledger Media Group</span></div></div>
+</div></div>
+</body>
+</html>
+"""
+# Outlets whose body paragraphs are <div><span> blocks instead of <p> elements.
+SPAN_BODY = frozenset({"lakeside-ledger"})
+
 OUTLETS: tuple[Outlet, ...] = (
     *DEMO_OUTLETS,
     Outlet(
         "metro-portal", "Metro Portal", "metroportal.example", "", False, False, Template(_PORTAL)
     ),
     Outlet("wire-mirror", "WireMirror", "wiremirror.example", "", True, True, Template(_MIRROR)),
+    Outlet(
+        "lakeside-ledger",
+        "Lakeside Ledger",
+        "lakesideledger.example",
+        "",
+        False,
+        False,
+        Template(_LEDGER),
+    ),
 )

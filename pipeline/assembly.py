@@ -5,6 +5,7 @@ from __future__ import annotations
 import apache_beam as beam
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.transforms.candidates import FindSimilarPairs
+from wirestory.transforms.chrome import CountChromeLines, RemoveChrome
 from wirestory.transforms.components import DEFAULT_ROUNDS
 from wirestory.transforms.containers import SKIPPED, ReadContainers
 from wirestory.transforms.extract import ExtractArticles
@@ -79,7 +80,12 @@ def build_pipeline(pipeline: beam.Pipeline, options: WirestoryOptions, directory
     """Adds every step, writing the tables and summary.json under `directory`."""
     inputs = pipeline | "Articles" >> ArticlesFromFiles(options.inputs, options)
     rounds = options.cc_rounds or DEFAULT_ROUNDS
-    grouped = inputs["articles"] | "GroupStories" >> GroupStories(options.minhash_params(), rounds)
+    articles = inputs["articles"]
+    rule = options.chrome_rule()
+    if rule is not None:  # chrome learned from this run's pages alone (no dataset to keep)
+        counts = articles | "CountChrome" >> CountChromeLines()
+        articles = articles | "RemoveChrome" >> RemoveChrome(counts, rule)
+    grouped = articles | "GroupStories" >> GroupStories(options.minhash_params(), rounds)
     tables = {
         "articles": grouped["articles"] | "ProgressGrouped" >> log_progress("grouped"),
         "stories": grouped[STORIES],

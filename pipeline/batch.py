@@ -16,6 +16,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from wirestory.pipeline.assembly import GroupStories
 from wirestory.pipeline.options import WirestoryOptions
+from wirestory.transforms.chrome import AddStoredCounts, CountChromeLines, RemoveChrome, chrome_row
 from wirestory.transforms.containers import SKIPPED as SKIPPED_RECORDS
 from wirestory.transforms.containers import ReadContainers
 from wirestory.transforms.extract import ExtractArticles
@@ -53,6 +54,7 @@ class BatchContext:
     article_shards: int = 4  # about one articles file per 20,000 articles
     documents: BucketFiles = field(default_factory=dict)
     bands: BucketFiles = field(default_factory=dict)
+    chrome: BucketFiles = field(default_factory=dict)
 
 
 def _is_reject(item: Any, _: int) -> int:
@@ -130,13 +132,22 @@ def build_batch_pipeline(
         | "ExtractArticles"
         >> ExtractArticles(options.extraction_settings(), max(1, options.extract_processes))
     )
-    articles = extracted.articles | "ProgressExtract" >> log_progress("extracted")
+    extracted_articles = extracted.articles | "ProgressExtract" >> log_progress("extracted")
     failed = extracted.rejects | "ProgressExtractRejects" >> log_progress("extracted")
     rejects = (
         (read_rejects, failed)
         | "AllRejects" >> beam.Flatten()
         | "RejectRows" >> beam.Map(lambda reject: reject.as_row())
     )
+
+    # Page chrome: every page's lines counted per site (the batch's `chrome` rows), then
+    # the lines the site repeats, over this batch and the stored ones, removed before grouping.
+    chrome = extracted_articles | "CountChrome" >> CountChromeLines()
+    rule = options.chrome_rule()
+    articles = extracted_articles
+    if rule is not None:
+        totals = chrome | "StoredChrome" >> AddStoredCounts(ctx.chrome, ctx.buckets)
+        articles = extracted_articles | "RemoveChrome" >> RemoveChrome(totals, rule)
 
     # Grouping within the batch, exactly as a one-shot run groups.
     grouped = articles | "GroupStories" >> GroupStories(ctx.params, ctx.cc_rounds)
@@ -171,6 +182,9 @@ def build_batch_pipeline(
         >> WriteShards("documents", ctx.root, ctx.prefix, lambda r: r["bucket"], True),
         index["bands"]
         | "WriteBands" >> WriteShards("bands", ctx.root, ctx.prefix, lambda r: r["bucket"], True),
+        chrome
+        | "ChromeRows" >> beam.Map(chrome_row, ctx.batch, ctx.buckets)
+        | "WriteChrome" >> WriteShards("chrome", ctx.root, ctx.prefix, lambda r: r["bucket"], True),
         joined[STORIES]
         | "ProgressWrittenStories" >> log_progress("written")
         | "StageStories" >> WriteShards("stories", ctx.staging, ctx.prefix, lambda _: 0),

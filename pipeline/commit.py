@@ -1,9 +1,10 @@
 """Commits one batch's files to a dataset's Delta tables, each step idempotent.
 
 Order: rejects, articles (appends), canonical flips on articles, stories (merge), bands,
-documents (appends). Every commit carries the app transaction `wirestory:<step>` = batch, and
-a step whose table already records the batch is skipped. The story merge is computed from the
-stories table as it was before the batch, so a retried batch computes the same rows.
+chrome, documents (appends). Every commit carries the app transaction `wirestory:<step>` =
+batch, and a step whose table already records the batch is skipped. The story merge is
+computed from the stories table as it was before the batch, so a retried batch computes the
+same rows.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def _append(dataset: Any, name: str, batch: int, files: list[dict[str, Any]]) ->
     """Adds the files workers wrote under the table; returns the rows committed."""
     from deltalake.transaction import AddAction
 
+    if not files:
+        return 0
     table = dataset.table(name)
-    if _done(table, name, batch) or not files:
+    if _done(table, name, batch):
         return 0
     now = int(time.time() * 1000)
     actions = [
@@ -218,6 +221,7 @@ STEPS = (
     ("articles", "canonical"),
     ("stories", "stories"),
     ("bands", "bands"),
+    ("chrome", "chrome"),
     ("documents", "documents"),
 )
 
@@ -270,6 +274,7 @@ def commit_batch(
         done["stories_new"] = len(new_rows)
         done["stories_updated"] = len(updated)
     done["bands"] = _append(dataset, "bands", batch, files.get("bands", []))
+    done["chrome"] = _append(dataset, "chrome", batch, files.get("chrome", []))
     done["documents"] = _append(dataset, "documents", batch, files.get("documents", []))
     return done
 

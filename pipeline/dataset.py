@@ -1,7 +1,8 @@
 """A wirestory dataset: Delta Lake tables that ingests append to, one commit per batch.
 
 DIR/articles, DIR/stories, DIR/rejects are the tables users read; DIR/documents and DIR/bands
-are the persistent index (partitioned by `bucket`); DIR/_wirestory/ holds the dataset's fixed
+are the persistent index and DIR/chrome the learned page-chrome counts (all three partitioned
+by `bucket`); DIR/_wirestory/ holds the dataset's fixed
 settings, per-batch manifests and the writer lock.
 
 Exactly once: Beam workers write Parquet files, then this process commits them table by table,
@@ -110,18 +111,26 @@ class Dataset:
 
     @classmethod
     def create(cls, root: str, config: DatasetConfig) -> Dataset:
-        from deltalake import DeltaTable
 
         dataset = cls(root, config)
-        schemas = table_schemas()
-        for name in ALL_TABLES:
-            partition = ["bucket"] if name in PARTITIONED else None
-            DeltaTable.create(
-                dataset.table_uri(name), schemas[name], mode="ignore", partition_by=partition
-            )
+        dataset.add_missing_tables()
         # The config last: a directory without it is not (yet) a dataset.
         write_json(FileSystems.join(dataset.root, META, CONFIG), dataclasses.asdict(config))
         return dataset
+
+    def add_missing_tables(self) -> None:
+        """Creates every table the dataset lacks (a dataset made by an earlier version has no
+        `chrome` table); existing tables are left as they are."""
+        from deltalake import DeltaTable
+
+        schemas = table_schemas()
+        for name in ALL_TABLES:
+            if DeltaTable.is_deltatable(self.table_uri(name)):
+                continue
+            partition = ["bucket"] if name in PARTITIONED else None
+            DeltaTable.create(
+                self.table_uri(name), schemas[name], mode="ignore", partition_by=partition
+            )
 
     def table_uri(self, name: str) -> str:
         return FileSystems.join(self.root, name)

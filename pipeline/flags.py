@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "json_field_names": "",
     "batch_size": 10_000,
     "lookback_days": 30,
+    "chrome_min_pages": 5,
+    "chrome_min_share": 0.3,
 }
 JSON_ROLES = ("html", "text", "url", "title", "published", "id")
 # The short runner names (runners.profiles.ALIASES); a Beam runner class name works too.
@@ -154,6 +156,21 @@ def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = N
         help="JSON Lines field names as role=name pairs, e.g. html=content,url=link "
         f"(roles: {', '.join(JSON_ROLES)}; default: the role names).",
     )
+    if command != "stream":  # the streaming path keeps chrome (README, "Page chrome")
+        _flag(
+            parser,
+            "chrome_min_pages",
+            int,
+            "A line is page chrome (removed before grouping) when at least this many pages of "
+            "one site hold it, counted over the dataset; 0 keeps every line (default: "
+            "%(default)s).",
+        )
+        _flag(
+            parser,
+            "chrome_min_share",
+            float,
+            "... and at least this share of the site's pages, in (0, 1] (default: %(default)s).",
+        )
     if command not in (None, "ingest", "watch", "stream"):
         return
     parser.add_argument(
@@ -239,6 +256,11 @@ def validate(values: Mapping[str, Any], workers: int | None = None) -> None:
     _check(workers is None or workers >= 1, "--workers", ">= 1", workers)
     batch, lookback = get("batch_size"), get("lookback_days")
     _check(batch is None or (_number(batch) and batch >= 1), "--batch-size", ">= 1", batch)
+    chrome_pages, chrome_share = get("chrome_min_pages"), get("chrome_min_share")
+    pages_ok = chrome_pages is None or (_number(chrome_pages) and chrome_pages >= 0)
+    _check(pages_ok, "--chrome-min-pages", ">= 0", chrome_pages)
+    share_ok = chrome_share is None or (_number(chrome_share) and 0 < chrome_share <= 1)
+    _check(share_ok, "--chrome-min-share", "in (0, 1]", chrome_share)
     days_ok = lookback is None or (_number(lookback) and lookback >= 0)
     _check(days_ok, "--lookback-days", ">= 0", lookback)
     runner = get("runner")

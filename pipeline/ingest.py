@@ -168,6 +168,7 @@ def run_batch(
         article_shards=max(1, math.ceil(estimate / 20_000)),
         documents=dataset.bucket_files("documents"),
         bands=dataset.bucket_files("bands"),
+        chrome=dataset.bucket_files("chrome"),
     )
     started = time.monotonic()
     with beam.Pipeline(runner=make_runner(), options=options) as pipeline:
@@ -220,6 +221,7 @@ def ingest(
     dataset = open_dataset(wirestory.dataset, wirestory)
     batches: list[dict[str, Any]] = []
     with dataset.lock():
+        dataset.add_missing_tables()
         resumed = resume_pending(dataset)
         if resumed is not None:
             batches.append(resumed)

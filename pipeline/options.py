@@ -6,6 +6,7 @@ from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
 from wirestory.pipeline import flags
+from wirestory.transforms.chrome import ChromeRule
 from wirestory.transforms.containers import JsonFields
 from wirestory.transforms.extractors import ExtractionSettings
 from wirestory.transforms.read import ReadLimits
@@ -56,3 +57,11 @@ class WirestoryOptions(PipelineOptions):
         return ExtractionSettings(
             max_seconds=self.max_extract_seconds, max_memory_bytes=self.max_extract_memory
         )
+
+    def chrome_rule(self) -> ChromeRule | None:
+        """The page-chrome rule these options ask for; None when chrome is kept."""
+        pages = getattr(self, "chrome_min_pages", flags.DEFAULTS["chrome_min_pages"])
+        share = getattr(self, "chrome_min_share", flags.DEFAULTS["chrome_min_share"])
+        if not pages:
+            return None
+        return ChromeRule(min_pages=pages, min_share=share)

@@ -141,6 +141,29 @@ class BandEntry(BaseModel):
     doc_date: datetime.date | None = Field(description="The article's document time.")
 
 
+class ChromeLineCount(BaseModel):
+    """Table `chrome`: how many of a batch's pages of one site hold a line (learned chrome).
+
+    A site's count for a line is the sum over batches; a line is chrome for the site when that
+    sum reaches the rule's page floor and share of the site's pages (README, "Page chrome").
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    bucket: int = Field(description="Partition: hash of (site, line_hash) modulo the buckets.")
+    site: str = Field(description="URL host without 'www.' (else the site name), lower case.")
+    line_hash: str = Field(
+        description="16 hex chars of blake2b over the line, whitespace collapsed and case "
+        "folded; '' for the row counting the site's pages."
+    )
+    pages: int = Field(description="Pages of this batch holding the line (or of the site).")
+    batch: int = Field(description="Ingest batch that counted them.")
+
+
 TABLES: dict[str, type[BaseModel]] = {"articles": Article, "stories": Story, "rejects": Reject}
 # Tables a dataset keeps for incremental ingestion, partitioned by `bucket`.
-INDEX_TABLES: dict[str, type[BaseModel]] = {"documents": IndexedDocument, "bands": BandEntry}
+INDEX_TABLES: dict[str, type[BaseModel]] = {
+    "documents": IndexedDocument,
+    "bands": BandEntry,
+    "chrome": ChromeLineCount,
+}

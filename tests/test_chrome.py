@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
+
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.chrome import (
     ChromeCount,
-    LearnChrome,
+    ChromeRule,
+    CountChromeLines,
     RemoveChrome,
     chrome_lines,
     line_hash,
     site_of,
+    strip_chrome,
 )
 from wirestory.transforms.records import ExtractedArticle
 
@@ -18,6 +22,7 @@ from tests.conftest import local_pipeline
 
 COOKIE = "We and our 843 partners store and access information on your device."
 MENU = "Home News World Business Sport"
+RULE = ChromeRule(min_pages=3, min_share=0.5)
 
 
 def _article(site: str, n: int, lines: list[str]) -> ExtractedArticle:
@@ -47,6 +52,24 @@ def _corpus() -> list[ExtractedArticle]:
     return [*gazette, *herald]
 
 
+_COLLECTED: list[tuple] = []  # the in-process FnApiRunner shares this module's globals
+
+
+def _collect(rows: list[tuple]) -> None:
+    _COLLECTED.extend(rows)
+
+
+def _cleaned(articles: list[ExtractedArticle], rule: ChromeRule = RULE) -> list[tuple]:
+    """(doc_id, text, word_count) of every article after chrome removal, in a pipeline."""
+    _COLLECTED.clear()
+    with local_pipeline() as p:
+        pages = p | beam.Create(articles)
+        clean = pages | RemoveChrome(pages | CountChromeLines(), rule)
+        rows = clean | beam.Map(lambda a: (a.doc_id, a.text, a.word_count))
+        _ = rows | beam.combiners.ToList() | beam.Map(_collect)
+    return sorted(_COLLECTED)
+
+
 def test_site_and_line_hash_are_normalised() -> None:
     assert site_of(_article("gazette.example", 1, ["x"])) == "gazette.example"
     assert line_hash("  Home   News ") == line_hash("home news")
@@ -55,47 +78,88 @@ def test_site_and_line_hash_are_normalised() -> None:
 
 def test_chrome_lines_need_min_pages_and_min_share() -> None:
     rows = [ChromeCount("s", "", 10), ChromeCount("s", "a", 4), ChromeCount("s", "b", 2)]
-    assert chrome_lines(rows, min_pages=3, min_share=0.3) == frozenset({"a"})
-    assert chrome_lines(rows, min_pages=3, min_share=0.5) == frozenset()
+    assert chrome_lines(rows, ChromeRule(min_pages=3, min_share=0.3)) == frozenset({"a"})
+    assert chrome_lines(rows, ChromeRule(min_pages=3, min_share=0.5)) == frozenset()
+    # A small site: every line on all of its 3 pages, below the page floor of the defaults.
+    small = [ChromeCount("s", "", 3), ChromeCount("s", "a", 3)]
+    assert chrome_lines(small, ChromeRule()) == frozenset()
+
+
+def test_a_page_mostly_made_of_chrome_lines_is_stored_whole() -> None:
+    body = "Short body line."
+    page = _article("gazette.example", 1, [COOKIE, MENU, body])
+    chrome = {line_hash(COOKIE), line_hash(MENU)}
+    # 17 of 20 words are chrome: more than 0.8 of the page. Grouping never reads them.
+    mostly = strip_chrome(page, chrome, max_page_share=0.8)
+    assert (mostly.text, mostly.word_count) == (body, 3)
+    assert (mostly.stored_text(), mostly.stored_words()) == (page.text, 20)
+    clean = strip_chrome(page, chrome, max_page_share=0.9)
+    assert (clean.text, clean.stored_text(), clean.stored_words()) == (body, body, 3)
+    assert strip_chrome(page, {line_hash("elsewhere")}, max_page_share=0.8) == page
 
 
 def test_learn_and_remove_chrome_per_site() -> None:
-    with local_pipeline() as p:
-        articles = p | beam.Create(_corpus())
-        counts = articles | LearnChrome()
-        clean = articles | RemoveChrome(counts, min_pages=3, min_share=0.5)
-        texts = clean | beam.Map(lambda a: (a.doc_id, a.text, a.word_count))
-        expected = [
-            (f"gazette.example-{i}", f"Story {i} body about the ferry.", 6) for i in range(5)
-        ]
-        expected += [
-            ("herald.example-0", f"{MENU}\nA herald story about the port.", 11),
-            ("herald.example-1", "Another herald story.", 3),
-        ]
-        # "Ends." is on every gazette page too: a repeated sign-off is chrome as well.
-        assert_that(texts, equal_to(expected))
-
-
-def test_counts_accumulate_across_runs() -> None:
-    previous = [
-        ChromeCount("herald.example", "", 8),
-        ChromeCount("herald.example", line_hash(MENU), 7),
+    expected = [(f"gazette.example-{i}", f"Story {i} body about the ferry.", 6) for i in range(5)]
+    expected += [
+        ("herald.example-0", f"{MENU}\nA herald story about the port.", 11),
+        ("herald.example-1", "Another herald story.", 3),
     ]
-    with local_pipeline() as p:
-        articles = p | "Articles" >> beam.Create(_corpus())
-        counts = articles | LearnChrome(previous=p | "Previous" >> beam.Create(previous))
-        clean = articles | RemoveChrome(counts, min_pages=3, min_share=0.5)
-        herald = clean | beam.Filter(lambda a: a.doc_id == "herald.example-0")
-        assert_that(
-            herald | beam.Map(lambda a: a.text), equal_to(["A herald story about the port."])
-        )
-        totals = counts | beam.Filter(lambda c: c.site == "herald.example" and c.line_hash == "")
-        assert_that(totals | beam.Map(lambda c: c.pages), equal_to([10]), label="pages")
+    # "Ends." is on every gazette page too: a repeated sign-off is chrome as well.
+    assert _cleaned(_corpus(), ChromeRule(min_pages=3, min_share=0.5, max_page_share=1.0)) == (
+        expected
+    )
 
 
-def test_an_all_chrome_article_is_kept_unchanged() -> None:
+def test_removal_does_not_depend_on_input_order() -> None:
+    pages = _corpus() + [
+        _article("ledger.example", i, [COOKIE, f"Ledger report {i} on the harbour works.", MENU])
+        for i in range(7)
+    ]
+    first = _cleaned(pages)
+    shuffled = list(pages)
+    random.Random(3).shuffle(shuffled)
+    assert _cleaned(shuffled) == first
+    assert all(COOKIE not in text for doc, text, _ in first if doc.startswith("ledger"))
+
+
+def test_an_all_chrome_article_is_stored_whole_and_grouped_on_nothing() -> None:
+    page = _article("same.example", 0, [COOKIE, MENU])
+    bare = strip_chrome(page, {line_hash(COOKIE), line_hash(MENU)}, max_page_share=0.8)
+    assert (bare.text, bare.word_count) == ("", 0)
+    assert bare.stored_text() == f"{COOKIE}\n{MENU}"
     same = [_article("same.example", i, [COOKIE, MENU]) for i in range(4)]
+    assert {text for _, text, _ in _cleaned(same)} == {""}
+
+
+def test_counts_are_per_site_and_page() -> None:
     with local_pipeline() as p:
-        articles = p | beam.Create(same)
-        clean = articles | RemoveChrome(articles | LearnChrome(), min_pages=3, min_share=0.5)
-        assert_that(clean | beam.Map(lambda a: a.text), equal_to([f"{COOKIE}\n{MENU}"] * 4))
+        counts = p | beam.Create(_corpus()) | CountChromeLines()
+        menu = counts | beam.Filter(lambda c: c.line_hash in ("", line_hash(MENU)))
+        assert_that(
+            menu,
+            equal_to(
+                [
+                    ChromeCount("gazette.example", "", 5),
+                    ChromeCount("gazette.example", line_hash(MENU), 5),
+                    ChromeCount("herald.example", "", 2),
+                    ChromeCount("herald.example", line_hash(MENU), 1),
+                ]
+            ),
+        )
+
+
+def test_flags_feed_the_rule_and_are_checked() -> None:
+    import pytest
+    from wirestory.pipeline import flags
+    from wirestory.pipeline.errors import UsageError
+    from wirestory.pipeline.options import WirestoryOptions
+
+    rule = ChromeRule()
+    assert (flags.DEFAULTS["chrome_min_pages"], flags.DEFAULTS["chrome_min_share"]) == (
+        rule.min_pages,
+        rule.min_share,
+    )
+    assert WirestoryOptions([]).chrome_rule() == rule
+    assert WirestoryOptions(["--chrome-min-pages", "0"]).chrome_rule() is None
+    with pytest.raises(UsageError, match="--chrome-min-share"):
+        flags.validate({**flags.DEFAULTS, "chrome_min_share": 0})

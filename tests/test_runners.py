@@ -39,6 +39,8 @@ STEPS = (
     "Articles/MatchInputs",
     "Articles/ReadDocuments",
     "Articles/ExtractArticles",
+    "CountChrome",
+    "RemoveChrome",
     "GroupStories/Signatures",
     "GroupStories/Candidates",
     "GroupStories/Clusters",

@@ -11,7 +11,7 @@ from wirestory.schemas import Article, RejectReason, Story, arrow_schema, table_
 
 def test_every_model_field_is_in_its_schema_with_nullability() -> None:
     schemas = table_schemas()
-    assert set(schemas) == {"articles", "stories", "rejects", "documents", "bands"}
+    assert set(schemas) == {"articles", "stories", "rejects", "documents", "bands", "chrome"}
     articles = schemas["articles"]
     assert articles.names == list(Article.model_fields)
     assert articles.field("published").type == pa.date32()

@@ -439,6 +439,7 @@ def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
     commit.setup()
     (manifest,) = list(commit.process((0, written), window=IntervalWindow(T0, T0 + WINDOW)))
     assert manifest["window_end"] == T0 + WINDOW
-    assert manifest["committed"] == {"rejects": 0, "articles": 0, "bands": 0, "documents": 0}
+    expected = {"rejects": 0, "articles": 0, "bands": 0, "chrome": 0, "documents": 0}
+    assert manifest["committed"] == expected
     assert data.counts() == counts
     assert {name: data.table(name).version() for name in tables} == versions

@@ -1,15 +1,19 @@
 """Learned page chrome: lines that repeat across many pages of one site are removed.
 
 Cookie banners, menus and newsletter boxes that the extractor lets through come back, word for
-word, on page after page of one site, while reporting does not. Counted per (site, line hash),
-in the pipeline itself, distributed and deterministic:
+word, on page after page of one site, while reporting does not. Counted per (site, line hash)
+in the pipeline itself, distributed and deterministic (sums do not depend on order):
 
-    counts = articles | LearnChrome()                      # ChromeCount rows (keep them)
-    clean = articles | RemoveChrome(counts, min_pages=3, min_share=0.3)
+    batch = articles | CountChromeLines()                  # ChromeCount rows: the `chrome` table
+    totals = batch | AddStoredCounts(files, buckets)        # + the dataset's earlier batches
+    clean = articles | RemoveChrome(totals, ChromeRule())
 
-LearnChrome's rows can be stored with the dataset and flattened with the next run's
-(`LearnChrome(previous=...)`), so incremental runs keep learning. Not wired into the pipeline
-yet; an article is never dropped, and one whose every line is chrome is left as it was.
+The rule (ChromeRule): a line is chrome for a site when at least `min_pages` of its pages and
+`min_share` of them hold it. Grouping never sees a chrome line. The stored text loses them too,
+unless they make up more than `max_page_share` of the page's words: then the page is stored as
+extracted (a page that is mostly what its site repeats is a copy of a repeated page, or has no
+text of its own), while grouping reads what is left (maybe nothing: a story of its own). An
+article is never dropped.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import apache_beam as beam
 from wirestory.transforms.extractors import count_words
+from wirestory.transforms.history import BucketFiles
 from wirestory.transforms.records import ExtractedArticle
+from wirestory.transforms.signatures import normalise
 
 _NO_SITE = ""
 _SPACE = re.compile(r"\s+")
@@ -35,6 +41,19 @@ class ChromeCount(NamedTuple):
     site: str
     line_hash: str
     pages: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ChromeRule:
+    """When a line is chrome for a site, and when a page keeps it anyway."""
+
+    min_pages: int = 5  # a site with fewer pages than this never loses a line
+    min_share: float = 0.3  # of the site's pages
+    max_page_share: float = 0.8  # a page more chrome than this is stored as extracted
+
+    def floor(self, site_pages: int) -> float:
+        """Pages that must hold a line of a site with site_pages pages for it to be chrome."""
+        return max(self.min_pages, self.min_share * site_pages)
 
 
 def site_of(article: ExtractedArticle) -> str:
@@ -51,80 +70,176 @@ def line_hash(line: str) -> str:
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def chrome_bucket(site: str, digest: str, buckets: int) -> int:
+    """Bucket of a (site, line hash) key in the `chrome` table."""
+    key = f"{site}\0{digest}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=4).digest(), "big") % buckets
+
+
+def page_lines(article: ExtractedArticle) -> list[str]:
+    """The distinct line hashes of an article, sorted."""
+    return sorted({line_hash(line) for line in article.text.splitlines() if line.strip()})
+
+
 def _page_counts(article: ExtractedArticle) -> Iterator[tuple[tuple[str, str], int]]:
     site = site_of(article)
     if site == _NO_SITE:
         return
     yield (site, ""), 1
-    for digest in sorted({line_hash(line) for line in article.text.splitlines() if line.strip()}):
+    for digest in page_lines(article):
         yield (site, digest), 1
 
 
-class LearnChrome(beam.PTransform):
+class CountChromeLines(beam.PTransform):
     """ExtractedArticle -> ChromeCount per (site, line hash) and per site (line_hash "")."""
 
-    def __init__(self, previous: beam.PCollection | None = None) -> None:
-        super().__init__()
-        self._previous = previous
-
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
-        counts = articles | "PageLines" >> beam.FlatMap(_page_counts)
-        if self._previous is not None:
-            earlier = self._previous | "Previous" >> beam.Map(
-                lambda c: ((c.site, c.line_hash), c.pages)
-            )
-            counts = (counts, earlier) | "WithPrevious" >> beam.Flatten()
         return (
-            counts
+            articles
+            | "PageLines" >> beam.FlatMap(_page_counts)
             | "Sum" >> beam.CombinePerKey(sum)
             | "AsRows" >> beam.MapTuple(lambda key, pages: ChromeCount(key[0], key[1], pages))
         )
 
 
-def chrome_lines(counts: Iterable[ChromeCount], min_pages: int, min_share: float) -> frozenset[str]:
-    """Line hashes of one site found on at least min_pages pages and min_share of its pages."""
+def chrome_row(count: ChromeCount, batch: int, buckets: int) -> dict[str, Any]:
+    """The `chrome` table row of one batch count."""
+    bucket = chrome_bucket(count.site, count.line_hash, buckets)
+    return {**count._asdict(), "bucket": bucket, "batch": batch}
+
+
+class LookupChromeFn(beam.DoFn):
+    """Per chrome bucket: each batch count plus the pages the dataset's batches counted."""
+
+    def __init__(self, files: BucketFiles) -> None:
+        self._files = files
+
+    def process(self, element: tuple[int, Iterable[ChromeCount]]) -> Iterator[ChromeCount]:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+        from apache_beam.io.filesystems import FileSystems
+
+        bucket, counts = element
+        totals = {(c.site, c.line_hash): c.pages for c in counts}
+        wanted = pa.array(sorted(f"{site}\0{digest}" for site, digest in totals))
+        for path in self._files.get(bucket, ()):
+            with FileSystems.open(path) as handle:
+                columns = ["site", "line_hash", "pages"]
+                for part in pq.ParquetFile(handle).iter_batches(65_536, columns=columns):
+                    keys = pc.binary_join_element_wise(part["site"], part["line_hash"], "\0")
+                    found = part.filter(pc.is_in(keys, value_set=wanted)).to_pydict()
+                    for site, digest, pages in zip(*found.values(), strict=True):
+                        totals[(site, digest)] += pages
+        for (site, digest), pages in sorted(totals.items()):
+            yield ChromeCount(site, digest, pages)
+
+
+class AddStoredCounts(beam.PTransform):
+    """A batch's ChromeCounts -> the same keys counted over the batch and the stored batches."""
+
+    def __init__(self, files: BucketFiles, buckets: int) -> None:
+        super().__init__()
+        self._files = files
+        self._buckets = buckets
+
+    def expand(self, counts: beam.PCollection) -> beam.PCollection:
+        if not any(self._files.values()):
+            return counts  # a new dataset: nothing stored yet
+        buckets = self._buckets
+        return (
+            counts
+            | "KeyByBucket" >> beam.Map(lambda c: (chrome_bucket(c.site, c.line_hash, buckets), c))
+            | "GroupBuckets" >> beam.GroupByKey()
+            | "Lookup" >> beam.ParDo(LookupChromeFn(self._files))
+        )
+
+
+def chrome_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> frozenset[str]:
+    """Line hashes of one site's counts that are chrome under the rule."""
     rows = list(counts)
-    total = sum(c.pages for c in rows if c.line_hash == "")
-    floor = max(min_pages, min_share * total)
+    floor = rule.floor(sum(c.pages for c in rows if c.line_hash == ""))
     return frozenset(c.line_hash for c in rows if c.line_hash and c.pages >= floor)
 
 
-def strip_chrome(article: ExtractedArticle, chrome: frozenset[str]) -> ExtractedArticle:
-    """The article without its chrome lines (unchanged when nothing else would be left)."""
-    kept = [line for line in article.text.splitlines() if line_hash(line) not in chrome]
-    if len(kept) == len(article.text.splitlines()) or not any(line.strip() for line in kept):
+def strip_chrome(
+    article: ExtractedArticle, chrome: Iterable[str], max_page_share: float = 1.0
+) -> ExtractedArticle:
+    """The article without its chrome lines. Its text (what grouping reads) always loses them;
+    when they hold more than max_page_share of its tokens, the text as extracted is kept for
+    storage (`kept_text`)."""
+    chrome = frozenset(chrome)
+    lines = article.text.splitlines()
+    kept = [line for line in lines if line_hash(line) not in chrome]
+    if len(kept) == len(lines):
         return article
-    text = "\n".join(kept)
-    return dataclasses.replace(article, text=text, word_count=count_words(text))
+    text = "\n".join(kept).strip()
+    words = count_words(text)
+    # Shared in tokens, the unit of shingles: a character in scripts without spaces.
+    total, left = len(normalise(article.text)), len(normalise(text))
+    mostly_chrome = total - left > max_page_share * total
+    return dataclasses.replace(
+        article, text=text, word_count=words, kept_text=article.text if mostly_chrome else None
+    )
+
+
+def _site_lines(article: ExtractedArticle) -> Iterator[tuple[tuple[str, str], str]]:
+    site = site_of(article)
+    if site != _NO_SITE:
+        for digest in page_lines(article):
+            yield (site, digest), article.doc_id
+
+
+def _chrome_hits(item: tuple[tuple[str, str], dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    (_, digest), joined = item
+    if joined["chrome"]:
+        for doc_id in joined["docs"]:
+            yield doc_id, digest
+
+
+def _strip_joined(item: tuple[str, dict[str, Any]], max_page_share: float) -> Iterator[Any]:
+    _, joined = item
+    chrome = joined["chrome"]
+    for article in joined["article"]:
+        yield strip_chrome(article, chrome, max_page_share) if chrome else article
 
 
 class RemoveChrome(beam.PTransform):
-    """ExtractedArticle -> ExtractedArticle without the lines its site repeats on many pages."""
+    """ExtractedArticle -> ExtractedArticle without the lines its site repeats on many pages.
 
-    def __init__(self, counts: beam.PCollection, min_pages: int = 3, min_share: float = 0.3):
+    Joins on keys only: (site, line hash) to find each page's chrome lines, then doc_id to
+    strip them; the one side input is the page count of each site in the batch.
+    """
+
+    def __init__(self, totals: beam.PCollection, rule: ChromeRule | None = None) -> None:
         super().__init__()
-        self._counts = counts
-        self._min_pages = min_pages
-        self._min_share = min_share
+        self._totals = totals
+        self._rule = rule or ChromeRule()
 
     def expand(self, articles: beam.PCollection) -> beam.PCollection:
-        min_pages, min_share = self._min_pages, self._min_share
-        # Only a site's frequent lines travel: a line on fewer than min_pages pages never counts.
-        chrome = (
-            self._counts
-            | "Frequent" >> beam.Filter(lambda c: c.line_hash == "" or c.pages >= min_pages)
-            | "BySite" >> beam.Map(lambda c: (c.site, c))
+        rule = self._rule
+        sites = (
+            self._totals
+            | "SitePages" >> beam.Filter(lambda c: c.line_hash == "")
+            | "SiteEntry" >> beam.Map(lambda c: (c.site, c.pages))
         )
-        keyed = articles | "KeyBySite" >> beam.Map(lambda a: (site_of(a), a))
-
-        def clean(item: tuple[str, dict[str, list]]) -> Iterator[ExtractedArticle]:
-            site, grouped = item
-            lines = chrome_lines(grouped["counts"], min_pages, min_share) if site else frozenset()
-            for article in grouped["articles"]:
-                yield strip_chrome(article, lines) if lines else article
-
+        chrome = (
+            self._totals
+            | "Frequent" >> beam.Filter(lambda c: c.line_hash != "" and c.pages >= rule.min_pages)
+            | "OfSite"
+            >> beam.Filter(
+                lambda c, pages: c.pages >= rule.floor(pages.get(c.site, 0)),
+                pages=beam.pvalue.AsDict(sites),
+            )
+            | "ChromeKey" >> beam.Map(lambda c: ((c.site, c.line_hash), True))
+        )
+        hits = (
+            {"chrome": chrome, "docs": articles | "SiteLines" >> beam.FlatMap(_site_lines)}
+            | "JoinLines" >> beam.CoGroupByKey()
+            | "Hits" >> beam.FlatMap(_chrome_hits)
+        )
         return (
-            {"articles": keyed, "counts": chrome}
-            | "JoinSite" >> beam.CoGroupByKey()
-            | "Strip" >> beam.FlatMap(clean)
+            {"article": articles | "ById" >> beam.Map(lambda a: (a.doc_id, a)), "chrome": hits}
+            | "JoinPages" >> beam.CoGroupByKey()
+            | "Strip" >> beam.FlatMap(_strip_joined, rule.max_page_share)
         )

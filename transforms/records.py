@@ -57,9 +57,24 @@ class ExtractedArticle:
     published: datetime.date | None
     sitename: str | None
     language: str | None
-    text: str
+    text: str  # what signatures and grouping read
     word_count: int
     fetched: datetime.datetime | None = None
+    # The text as extracted, stored instead of `text` when page chrome was removed from
+    # `text` but made up most of the page (transforms/chrome.py); None otherwise.
+    kept_text: str | None = None
+
+    def stored_text(self) -> str:
+        """The text the articles table stores."""
+        return self.text if self.kept_text is None else self.kept_text
+
+    def stored_words(self) -> int:
+        """Words of the stored text."""
+        if self.kept_text is None:
+            return self.word_count
+        from wirestory.transforms.extractors import count_words
+
+        return count_words(self.kept_text)
 
 
 @dataclass(frozen=True)

@@ -186,8 +186,8 @@ class BuildRowsFn(beam.DoFn):
             "sitename": article.sitename,
             "language": article.language,
             "fetched": article.fetched,
-            "text": article.text,
-            "word_count": article.word_count,
+            "text": article.stored_text(),
+            "word_count": article.stored_words(),
             "story_id": assignment.story_id,
             "is_canonical": assignment.is_canonical,
             "similarity": round(assignment.similarity, 6),
@@ -196,7 +196,7 @@ class BuildRowsFn(beam.DoFn):
             "match_containment": round(match.containment, 6) if match else None,
         }
         if assignment.group is not None:
-            story = {"title": article.title, "url": article.url, "text": article.text}
+            story = {"title": article.title, "url": article.url, "text": article.stored_text()}
             yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
 
 

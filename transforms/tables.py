@@ -61,7 +61,8 @@ class WriteShardFn(beam.DoFn):
 
 def _row_order(row: dict[str, Any]) -> tuple[str, ...]:
     """Rows sorted within a file, so a file's content does not depend on bundle order."""
-    return tuple(str(row.get(k) or "") for k in ("doc_id", "band_key", "story_id", "source_uri"))
+    keys = ("doc_id", "band_key", "story_id", "source_uri", "site", "line_hash")
+    return tuple(str(row.get(k) or "") for k in keys)
 
 
 class WriteShards(beam.PTransform):
