@@ -42,6 +42,14 @@ _MAX_LINK_SHARE = 0.5
 _LISTING_LINK_SHARE = 0.4
 _CHROME = ("nav", "header", "footer", "aside", "menu")
 _CONTAINERS = " or ".join(f"self::{tag}" for tag in (*_CHROME, "article", "main"))
+# Elements whose class names a price ("price", "product-price", "PriceTag").
+_PRICE_XPATH = (
+    '//*[contains(translate(@class, "PRICE", "price"), "price")]'
+)
+# More priced elements than this, on a page that does not call itself an article (og:type), is a
+# shop: a product, a collection or a priced service (an article may quote one price or three).
+_MAX_PRICES = 3
+_HEADLESS_LONG_PARAGRAPHS = 2
 _OUTER_CHROME = "|".join(f".//{tag}[not(ancestor::*[{_CONTAINERS}])]" for tag in _CHROME)
 
 
@@ -55,6 +63,7 @@ class PageSignals:
     long_paragraphs: int
     chrome_only: bool
     article_elements: int = 0
+    price_elements: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -79,6 +88,7 @@ def page_signals(tree: Any) -> PageSignals:
         long_paragraphs=sum(1 for n in paragraphs if n >= 30),
         chrome_only=total > 0 and chrome >= total,
         article_elements=sum(1 for _ in root.iter("article")),
+        price_elements=len(root.xpath(_PRICE_XPATH)),
     )
 
 
@@ -94,6 +104,11 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
             return kind
     if meta.og_type == "product" or (meta.og_type or "").startswith("product."):
         return "product"
+    if meta.og_type != ARTICLE and signals.price_elements > _MAX_PRICES:
+        return "product"
+    # No headline, no article markup and hardly any prose: an app, form or landing page.
+    if meta.h1_count == 0 and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS:
+        return "landing page"
     parts = urlsplit(meta.url) if meta.url and "//" in meta.url else None
     if parts is not None:
         for kind, pattern in _URL_TYPES:
