@@ -106,6 +106,12 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         return "product"
     if meta.og_type != ARTICLE and signals.price_elements > _MAX_PRICES:
         return "product"
+    if (
+        meta.published is None
+        and signals.article_elements == 0
+        and signals.link_words > _MAX_LINK_SHARE * signals.body_words
+    ):
+        return "listing"
     # No headline, no article markup and hardly any prose: an app, form or landing page.
     if meta.h1_count == 0 and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS:
         return "landing page"
