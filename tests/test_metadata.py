@@ -103,6 +103,16 @@ def test_title_without_h1_comes_from_og_title_without_the_site() -> None:
         ),
         ("Staff Writer", None),
         ("", None),
+        # Group bylines stay whole; dates, glued or labelled "By" and HTML entities are cleaned.
+        ("The Investopedia Team", "The Investopedia Team"),
+        ("By Great Day Editorial Team", "Great Day Editorial Team"),
+        ("Luke Kim December", "Luke Kim"),
+        ("Haley Hoekstra • March 3, 2025", "Haley Hoekstra"),
+        ("Updated January", None),
+        ("BySummer Swann", "Summer Swann"),
+        ("Recipe by PJ Hamel", "PJ Hamel"),
+        ("Maria &amp; Katerina", "Maria, Katerina"),
+        ("The Author", None),
     ],
 )
 def test_byline_is_reduced_to_names(byline: str, expected: str | None) -> None:
@@ -138,6 +148,23 @@ def test_an_author_that_is_the_site_name_gives_way_to_the_byline() -> None:
 def test_visible_byline_when_markup_names_no_author() -> None:
     body = f'<h1>Night ferry</h1><span class="byline">By Ada Lovelace</span><p>{PARAGRAPH}</p>'
     assert _meta("", body).author == "Ada Lovelace"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>Written by</p><p>Ada Lovelace</p>", "Ada Lovelace"),
+        ("<span>By <a href='/ada'>Ada Lovelace</a></span>", "Ada Lovelace"),
+        ("<div>Author: <b>Ada Lovelace</b></div>", None),
+        # Credits that are not bylines, and a byline in the site footer.
+        ("<p>Powered by WordPress</p>", None),
+        ("<footer><p>By Site Owner</p></footer>", None),
+    ],
+)
+def test_printed_byline_when_markup_names_no_author(body: str, expected: str | None) -> None:
+    tree = parse_tree(_page("", f"<h1>Ferry</h1>{body}<p>{PARAGRAPH}</p>"))
+    assert tree is not None
+    assert page_metadata(tree).author == expected
 
 
 def test_broken_json_ld_is_ignored() -> None:
@@ -240,6 +267,33 @@ def test_undated_page_with_no_prose_is_a_landing_page() -> None:
     assert _type("", f"<nav>{menu}</nav><div><p>{block}</p></div>") == ARTICLE
     # Short paragraphs inside the page's one <article> element: a news story, kept.
     assert _type("", f"<article><h1>Ferry</h1>{blurbs}</article>") == ARTICLE
+
+
+def test_priced_page_is_a_product_unless_it_is_an_article() -> None:
+    cards = "".join(
+        f'<div class="card"><span class="product-price">$1{i}</span></div>' for i in range(5)
+    )
+    body = f"<h1>Kettles</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>{cards}"
+    assert _type("", body) == "product"
+    assert _type('<meta property="og:type" content="article">', body) == ARTICLE
+    # Three prices quoted in a story are no shop.
+    assert _type("", f"<h1>Kettles</h1><p>{PARAGRAPH}</p>{cards[: len(cards) * 3 // 5]}") == ARTICLE
+
+
+def test_undated_link_page_is_a_listing_and_headless_page_a_landing_page() -> None:
+    links = "".join(
+        f'<a href="/s{i}">Ferry timetable for route {i} this winter</a> ' for i in range(40)
+    )
+    prose = "<h1>Ferries</h1>" + f"<p>{PARAGRAPH} {PARAGRAPH}</p>" * 2
+    assert _type("", f"{prose}<div>{links}</div>") == "listing"
+    # The same links below the page's one <article> element, or on a dated page: an article.
+    assert _type("", f"<article>{prose}</article><div>{links}</div>") == ARTICLE
+    dated = '<meta property="article:published_time" content="2024-03-14">'
+    assert _type(dated, f"{prose}<div>{links}</div>") == ARTICLE
+    # No <h1>, no date and no more than two paragraphs of prose: a landing page.
+    two = f"<p>{PARAGRAPH} {PARAGRAPH}</p>" * 2 + "<p>Call us today.</p>"
+    assert _type("", two) == "landing page"
+    assert _type("", f"<h1>Ferries</h1>{two}") == ARTICLE
 
 
 # --- language -------------------------------------------------------------------------------

@@ -43,10 +43,8 @@ _LISTING_LINK_SHARE = 0.4
 _CHROME = ("nav", "header", "footer", "aside", "menu")
 _CONTAINERS = " or ".join(f"self::{tag}" for tag in (*_CHROME, "article", "main"))
 # Elements whose class names a price ("price", "product-price", "PriceTag").
-_PRICE_XPATH = (
-    '//*[contains(translate(@class, "PRICE", "price"), "price")]'
-)
-# More priced elements than this, on a page that does not call itself an article (og:type), is a
+_PRICE_XPATH = '//*[contains(translate(@class, "PRICE", "price"), "price")]'
+# More priced elements than this, on a page without article markup (JSON-LD, og:type), is a
 # shop: a product, a collection or a priced service (an article may quote one price or three).
 _MAX_PRICES = 3
 _HEADLESS_LONG_PARAGRAPHS = 2
@@ -64,6 +62,9 @@ class PageSignals:
     chrome_only: bool
     article_elements: int = 0
     price_elements: int = 0
+    # Words, and words in links, outside the outermost nav/header/footer/aside/menu elements.
+    content_words: int = 0
+    content_link_words: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -80,7 +81,9 @@ def page_signals(tree: Any) -> PageSignals:
     links = sum(_words(a.text_content()) for a in root.iter("a"))
     paragraphs = [_words(p.text_content()) for p in root.iter("p")]
     # Outermost chrome elements only (a <header> inside an <article> is the article's).
-    chrome = sum(_words(e.text_content()) for e in root.xpath(_OUTER_CHROME))
+    outer_chrome = root.xpath(_OUTER_CHROME)
+    chrome = sum(_words(e.text_content()) for e in outer_chrome)
+    chrome_links = sum(_words(a.text_content()) for e in outer_chrome for a in e.iter("a"))
     return PageSignals(
         body_words=total,
         link_words=links,
@@ -89,6 +92,8 @@ def page_signals(tree: Any) -> PageSignals:
         chrome_only=total > 0 and chrome >= total,
         article_elements=sum(1 for _ in root.iter("article")),
         price_elements=len(root.xpath(_PRICE_XPATH)),
+        content_words=max(total - chrome, 0),
+        content_link_words=max(links - chrome_links, 0),
     )
 
 
@@ -104,16 +109,24 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
             return kind
     if meta.og_type == "product" or (meta.og_type or "").startswith("product."):
         return "product"
-    if meta.og_type != ARTICLE and signals.price_elements > _MAX_PRICES:
+    # Many priced elements on a page without article markup: a shop, or a priced service.
+    if signals.price_elements > _MAX_PRICES:
         return "product"
+    # Undated, over half its words outside the menus in links and no <article> element: a listing.
     if (
         meta.published is None
         and signals.article_elements == 0
-        and signals.link_words > _MAX_LINK_SHARE * signals.body_words
+        and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
     ):
         return "listing"
-    # No headline, no article markup and hardly any prose: an app, form or landing page.
-    if meta.h1_count == 0 and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS:
+    # No headline, no date, no article markup, several paragraphs and few of them prose: an app,
+    # form or landing page (a one-block page is not judged by its paragraphs).
+    if (
+        meta.published is None
+        and meta.h1_count == 0
+        and signals.paragraphs >= 2
+        and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS
+    ):
         return "landing page"
     parts = urlsplit(meta.url) if meta.url and "//" in meta.url else None
     if parts is not None:
