@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from wirestory.transforms.dates import labelled_date
 from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import (
     clean_author,
@@ -185,6 +186,34 @@ def test_date_sources_in_order_meta_then_time_then_url() -> None:
     assert _meta("", body).published == datetime.date(2024, 3, 15)
     canonical = '<link rel="canonical" href="https://news.example/2024/03/16/night-ferry">'
     assert _meta(canonical).published == datetime.date(2024, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("updated:Dec 12, 2025We've compiled", datetime.date(2025, 12, 12)),
+        ("Updated on December 11, 2025 Edited by", datetime.date(2025, 12, 11)),
+        ("Published 3rd March 2025", datetime.date(2025, 3, 3)),
+        ("Last updated: 2023-05-01.", datetime.date(2023, 5, 1)),
+        # Day-first or month-first? Left alone; so are impossible days and unlabelled dates.
+        ("Updated on 09/11/25", None),
+        ("Posted on 2024-02-30", None),
+        ("December 11, 2025", None),
+    ],
+)
+def test_labelled_dates(text: str, expected: datetime.date | None) -> None:
+    assert labelled_date(text) == expected
+
+
+def test_printed_date_only_when_the_markup_states_none() -> None:
+    body = f"<h1>Ferry</h1><p>Updated: March 3, 2025</p><p>{PARAGRAPH}</p>"
+    assert _meta("", body).published == datetime.date(2025, 3, 3)
+    assert _meta("", body).stated_date is None
+    stated = '<meta property="article:published_time" content="2024-03-14">'
+    assert _meta(stated, body).published == datetime.date(2024, 3, 14)
+    # A date printed in the site's footer is not the story's.
+    footer = f"<h1>Ferry</h1><p>{PARAGRAPH}</p><footer>Updated: March 3, 2025</footer>"
+    assert _meta("", footer).published is None
 
 
 @pytest.mark.parametrize(

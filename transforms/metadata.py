@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from wirestory.transforms.bylines import byline, clean_author
+from wirestory.transforms.dates import printed_date
 
 _ARTICLE_TYPE_NAMES = (
     "article newsarticle blogposting report techarticle scholarlyarticle analysisnewsarticle "
@@ -72,6 +73,8 @@ class PageMetadata:
     title: str | None = None
     author: str | None = None
     published: datetime.date | None = None
+    # The date the markup or URL states (published also takes a printed "Updated: ..." date).
+    stated_date: datetime.date | None = None
     url: str | None = None
     sitename: str | None = None
     language: str | None = None
@@ -313,7 +316,8 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
     return PageMetadata(
         title=title,
         author=author,
-        published=published,
+        published=published or printed_date(tree),
+        stated_date=published,
         url=page_url,
         sitename=sitename,
         language=lang.strip().replace("_", "-").split("-")[0].lower() or None if lang else None,

@@ -114,7 +114,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         return "product"
     # Undated, over half its words outside the menus in links and no <article> element: a listing.
     if (
-        meta.published is None
+        meta.stated_date is None
         and signals.article_elements == 0
         and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
     ):
@@ -122,7 +122,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     # No headline, no date, no article markup, several paragraphs and few of them prose: an app,
     # form or landing page (a one-block page is not judged by its paragraphs).
     if (
-        meta.published is None
+        meta.stated_date is None
         and meta.h1_count == 0
         and signals.paragraphs >= 2
         and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS
@@ -142,7 +142,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     link_text = text_words > signals.body_words - signals.link_words
     # One <article> element is the page's own story (a listing repeats them as cards).
     if (
-        meta.published is None
+        meta.stated_date is None
         and signals.article_elements != 1
         and (few_long or (link_share > _MAX_LINK_SHARE and link_text))
     ):
