@@ -114,6 +114,12 @@ def test_title_without_h1_comes_from_og_title_without_the_site() -> None:
         ("Recipe by PJ Hamel", "PJ Hamel"),
         ("Maria &amp; Katerina", "Maria, Katerina"),
         ("The Author", None),
+        ("Supermove Last update:", "Supermove"),
+        ("Written By", None),
+        ("Written byDan Pantelo", "Dan Pantelo"),
+        ("Authored by: Ehsan Jazini", "Ehsan Jazini"),
+        ("undefined", None),
+        ("/nexxisrentals", None),
     ],
 )
 def test_byline_is_reduced_to_names(byline: str, expected: str | None) -> None:
@@ -155,6 +161,11 @@ def test_visible_byline_when_markup_names_no_author() -> None:
     ("body", "expected"),
     [
         ("<p>Written by</p><p>Ada Lovelace</p>", "Ada Lovelace"),
+        # Texts of neighbouring elements are kept apart ("Lovelace</span><span>Last updated").
+        (
+            '<div class="author"><span>Ada Lovelace</span><span>Last updated: May 2</span></div>',
+            "Ada Lovelace",
+        ),
         ("<span>By <a href='/ada'>Ada Lovelace</a></span>", "Ada Lovelace"),
         ("<div>Author: <b>Ada Lovelace</b></div>", None),
         # Credits that are not bylines, and a byline in the site footer.

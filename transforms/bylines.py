@@ -13,13 +13,14 @@ from typing import Any
 
 _BY = re.compile(
     r"^(?:(?:written|posted|published|reviewed|edited|story|words|text|report(?:ed)?|recipe|"
-    r"article|photos?|compiled|curated|view all posts|all posts|more posts|articles|posts)\s+)*"
+    r"article|photos?|compiled|curated|authored|view all posts|all posts|more posts|articles|"
+    r"posts)\s+)*"
     r"by\s*[:\-]?\s+|"
     r"^(?:author|authors|written by|byline|read more about|more about|about)\s*[:\-]?\s+",
     re.I,
 )
 # "BySummer Swann": a "By" glued to the name.
-_GLUED_BY = re.compile(r"^[Bb]y(?=[A-Z][a-z])")
+_GLUED_BY = re.compile(r"^(?i:(?:written|posted|authored)\s+)?[Bb]y(?=[A-Z][a-z])")
 _ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
     r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
@@ -36,14 +37,15 @@ _MONTHS = (
 )
 # A date or "Updated" printed after the name ("Luke Kim December", "Ada Lovelace Updated ...").
 _TRAILING_DATE = re.compile(
-    rf"\s+(?:(?:on|updated|published|posted|last updated)\b.*|(?:{_MONTHS})\.?(?:\s+\d.*)?)$",
+    rf"\s+(?:(?:on|updated|published|posted|last updated?)\b.*|(?:{_MONTHS})\.?(?:\s+\d.*)?)$",
     re.I,
 )
 # Digits (dates, times, reading times), form labels and interface words are no part of a name.
 _NOT_A_NAME = re.compile(
     r"\d|\*|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
     rf"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
-    rf"the author|(?:{_MONTHS})\.?)$|^(?:updated|published|posted|last updated)\b",
+    rf"the author|undefined|null|none|unknown|name|category|webmaster|(?:{_MONTHS})\.?)$|"
+    r"^(?:updated|published|posted|last updated)\b|^/|©|\bby$",
     re.I,
 )
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
@@ -95,7 +97,8 @@ def clean_author(value: str | None) -> str | None:
 
 
 def _text(element: Any) -> str:
-    return " ".join(element.text_content().split())
+    """The element's text with its child elements' texts kept apart ("Ada</p><p>Updated")."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 _BYLINE_XPATH = (
