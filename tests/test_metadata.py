@@ -161,6 +161,8 @@ def test_visible_byline_when_markup_names_no_author() -> None:
     ("body", "expected"),
     [
         ("<p>Written by</p><p>Ada Lovelace</p>", "Ada Lovelace"),
+        ("<p>Written by</p><!-- name --><p>Ada Lovelace</p>", "Ada Lovelace"),
+        ("<p><!-- x -->By Ada Lovelace</p>", "Ada Lovelace"),
         # Texts of neighbouring elements are kept apart ("Lovelace</span><span>Last updated").
         (
             '<div class="author"><span>Ada Lovelace</span><span>Last updated: May 2</span></div>',

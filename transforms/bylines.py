@@ -118,18 +118,26 @@ _PRINTED = re.compile(
     r"^(?:(?:written|posted|authored|words|story|article)\s+)?by\s*:?\s+([A-Z][^\n]{1,60})$",
     re.I,
 )
-_SKIP = frozenset({"script", "style", "noscript", "template", "nav", "footer", "form", "select"})
+# Text nodes that may hold a byline or its label, outside menus, footers, forms and scripts.
+_BY_TEXT = (
+    "//body//text()[contains(translate(., 'BYAUTHOR', 'byauthor'), 'by')"
+    " or contains(translate(., 'BYAUTHOR', 'byauthor'), 'author')]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    " or ancestor::nav or ancestor::footer or ancestor::form or ancestor::select)]"
+)
 
 
-def printed_byline(tree: Any, limit: int = 5000) -> str | None:
+def printed_byline(tree: Any, limit: int = 200) -> str | None:
     """The first "By Ada Lovelace" line, or a "Written by" label and the name after it."""
-    body = tree.find(".//body")
-    for count, element in enumerate((body if body is not None else tree).iter()):
-        if count > limit:
-            break
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
+    for node in tree.xpath(_BY_TEXT)[:limit]:
+        element = node.getparent()
+        if element is None:
             continue
-        if any(a.tag in _SKIP for a in element.iterancestors()):
+        if node.is_tail:  # "<b>x</b> By Ada": the text belongs to the <b>'s parent
+            element = element.getparent()
+        if element is None or not isinstance(element.tag, str):
+            continue
+        if len(element) > 8:  # a byline is a short line, not a section with many children
             continue
         text = _text(element)
         if not text or len(text) > 80:
@@ -139,9 +147,11 @@ def printed_byline(tree: Any, limit: int = 5000) -> str | None:
                 return name
         elif _LABEL.match(text):
             following = element.getnext()
-            after = (element.tail or "").strip() or (
-                _text(following) if following is not None else ""
-            )
+            while following is not None and not isinstance(following.tag, str):
+                following = following.getnext()  # comments and processing instructions
+            after = (element.tail or "").strip()
+            if not after and following is not None:
+                after = _text(following)
             if 2 < len(after) <= 80 and (name := clean_author(after)):
                 return name
     return None
