@@ -336,6 +336,7 @@ def test_undated_link_page_is_a_listing_and_headless_page_a_landing_page() -> No
     two = f"<p>{PARAGRAPH} {PARAGRAPH}</p>" * 2 + "<p>Call us today.</p>"
     assert _type("", two) == "landing page"
     assert _type("", f"<h1>Ferries</h1>{two}") == ARTICLE
+    assert _type("", f"<article>{two}</article>") == ARTICLE
 
 
 # --- language -------------------------------------------------------------------------------

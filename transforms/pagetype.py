@@ -119,11 +119,12 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
         and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
     ):
         return "listing"
-    # No headline, no date, no article markup, several paragraphs and few of them prose: an app,
-    # form or landing page (a one-block page is not judged by its paragraphs).
+    # No headline, no date, no article markup or <article> element, several paragraphs and few of
+    # them prose: an app, form or landing page (a one-block page is not judged by paragraphs).
     if (
         meta.stated_date is None
         and meta.h1_count == 0
+        and signals.article_elements != 1
         and signals.paragraphs >= 2
         and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS
     ):
