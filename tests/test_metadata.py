@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from wirestory.transforms.dates import labelled_date
 from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import (
     clean_author,
@@ -103,6 +104,22 @@ def test_title_without_h1_comes_from_og_title_without_the_site() -> None:
         ),
         ("Staff Writer", None),
         ("", None),
+        # Group bylines stay whole; dates, glued or labelled "By" and HTML entities are cleaned.
+        ("The Investopedia Team", "The Investopedia Team"),
+        ("By Great Day Editorial Team", "Great Day Editorial Team"),
+        ("Luke Kim December", "Luke Kim"),
+        ("Haley Hoekstra • March 3, 2025", "Haley Hoekstra"),
+        ("Updated January", None),
+        ("BySummer Swann", "Summer Swann"),
+        ("Recipe by PJ Hamel", "PJ Hamel"),
+        ("Maria &amp; Katerina", "Maria, Katerina"),
+        ("The Author", None),
+        ("Supermove Last update:", "Supermove"),
+        ("Written By", None),
+        ("Written byDan Pantelo", "Dan Pantelo"),
+        ("Authored by: Ehsan Jazini", "Ehsan Jazini"),
+        ("undefined", None),
+        ("/nexxisrentals", None),
     ],
 )
 def test_byline_is_reduced_to_names(byline: str, expected: str | None) -> None:
@@ -140,6 +157,30 @@ def test_visible_byline_when_markup_names_no_author() -> None:
     assert _meta("", body).author == "Ada Lovelace"
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>Written by</p><p>Ada Lovelace</p>", "Ada Lovelace"),
+        ("<p>Written by</p><!-- name --><p>Ada Lovelace</p>", "Ada Lovelace"),
+        ("<p><!-- x -->By Ada Lovelace</p>", "Ada Lovelace"),
+        # Texts of neighbouring elements are kept apart ("Lovelace</span><span>Last updated").
+        (
+            '<div class="author"><span>Ada Lovelace</span><span>Last updated: May 2</span></div>',
+            "Ada Lovelace",
+        ),
+        ("<span>By <a href='/ada'>Ada Lovelace</a></span>", "Ada Lovelace"),
+        ("<div>Author: <b>Ada Lovelace</b></div>", None),
+        # Credits that are not bylines, and a byline in the site footer.
+        ("<p>Powered by WordPress</p>", None),
+        ("<footer><p>By Site Owner</p></footer>", None),
+    ],
+)
+def test_printed_byline_when_markup_names_no_author(body: str, expected: str | None) -> None:
+    tree = parse_tree(_page("", f"<h1>Ferry</h1>{body}<p>{PARAGRAPH}</p>"))
+    assert tree is not None
+    assert page_metadata(tree).author == expected
+
+
 def test_broken_json_ld_is_ignored() -> None:
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "author": </script>'
     assert _meta(head).author is None
@@ -158,6 +199,34 @@ def test_date_sources_in_order_meta_then_time_then_url() -> None:
     assert _meta("", body).published == datetime.date(2024, 3, 15)
     canonical = '<link rel="canonical" href="https://news.example/2024/03/16/night-ferry">'
     assert _meta(canonical).published == datetime.date(2024, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("updated:Dec 12, 2025We've compiled", datetime.date(2025, 12, 12)),
+        ("Updated on December 11, 2025 Edited by", datetime.date(2025, 12, 11)),
+        ("Published 3rd March 2025", datetime.date(2025, 3, 3)),
+        ("Last updated: 2023-05-01.", datetime.date(2023, 5, 1)),
+        # Day-first or month-first? Left alone; so are impossible days and unlabelled dates.
+        ("Updated on 09/11/25", None),
+        ("Posted on 2024-02-30", None),
+        ("December 11, 2025", None),
+    ],
+)
+def test_labelled_dates(text: str, expected: datetime.date | None) -> None:
+    assert labelled_date(text) == expected
+
+
+def test_printed_date_only_when_the_markup_states_none() -> None:
+    body = f"<h1>Ferry</h1><p>Updated: March 3, 2025</p><p>{PARAGRAPH}</p>"
+    assert _meta("", body).published == datetime.date(2025, 3, 3)
+    assert _meta("", body).stated_date is None
+    stated = '<meta property="article:published_time" content="2024-03-14">'
+    assert _meta(stated, body).published == datetime.date(2024, 3, 14)
+    # A date printed in the site's footer is not the story's.
+    footer = f"<h1>Ferry</h1><p>{PARAGRAPH}</p><footer>Updated: March 3, 2025</footer>"
+    assert _meta("", footer).published is None
 
 
 @pytest.mark.parametrize(
@@ -240,6 +309,34 @@ def test_undated_page_with_no_prose_is_a_landing_page() -> None:
     assert _type("", f"<nav>{menu}</nav><div><p>{block}</p></div>") == ARTICLE
     # Short paragraphs inside the page's one <article> element: a news story, kept.
     assert _type("", f"<article><h1>Ferry</h1>{blurbs}</article>") == ARTICLE
+
+
+def test_priced_page_is_a_product_unless_it_is_an_article() -> None:
+    cards = "".join(
+        f'<div class="card"><span class="product-price">$1{i}</span></div>' for i in range(5)
+    )
+    body = f"<h1>Kettles</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>{cards}"
+    assert _type("", body) == "product"
+    assert _type('<meta property="og:type" content="article">', body) == ARTICLE
+    # Three prices quoted in a story are no shop.
+    assert _type("", f"<h1>Kettles</h1><p>{PARAGRAPH}</p>{cards[: len(cards) * 3 // 5]}") == ARTICLE
+
+
+def test_undated_link_page_is_a_listing_and_headless_page_a_landing_page() -> None:
+    links = "".join(
+        f'<a href="/s{i}">Ferry timetable for route {i} this winter</a> ' for i in range(40)
+    )
+    prose = "<h1>Ferries</h1>" + f"<p>{PARAGRAPH} {PARAGRAPH}</p>" * 2
+    assert _type("", f"{prose}<div>{links}</div>") == "listing"
+    # The same links below the page's one <article> element, or on a dated page: an article.
+    assert _type("", f"<article>{prose}</article><div>{links}</div>") == ARTICLE
+    dated = '<meta property="article:published_time" content="2024-03-14">'
+    assert _type(dated, f"{prose}<div>{links}</div>") == ARTICLE
+    # No <h1>, no date and no more than two paragraphs of prose: a landing page.
+    two = f"<p>{PARAGRAPH} {PARAGRAPH}</p>" * 2 + "<p>Call us today.</p>"
+    assert _type("", two) == "landing page"
+    assert _type("", f"<h1>Ferries</h1>{two}") == ARTICLE
+    assert _type("", f"<article>{two}</article>") == ARTICLE
 
 
 # --- language -------------------------------------------------------------------------------

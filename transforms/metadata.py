@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
+from wirestory.transforms.bylines import byline, clean_author
+from wirestory.transforms.dates import printed_date
 
 _ARTICLE_TYPE_NAMES = (
     "article newsarticle blogposting report techarticle scholarlyarticle analysisnewsarticle "
@@ -62,30 +64,6 @@ _URL_DATE = re.compile(
     r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]+\s+|\s*[|·•»]\s*")
-_BY = re.compile(
-    r"^(?:(?:written|posted|published|reviewed|edited|story|words|text|report(?:ed)?|"
-    r"view all posts|all posts|more posts|articles|posts)\s+)*by\s*[:\-]?\s+|"
-    r"^(?:author|authors|written by|byline|read more about|more about|about)\s*[:\-]?\s+",
-    re.I,
-)
-_ROLE_WORDS = re.compile(
-    r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
-    r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
-    r"senior|associate|contributing|managing|chief|freelance|guest|team|expert|educators?|"
-    r"specialist|consultant|officer|president|professor|admin|administrator|coordinator|"
-    r"strategist)\b",
-    re.I,
-)
-# Digits (dates, times, reading times), form labels and interface words are no part of a name.
-_NOT_A_NAME = re.compile(
-    r"\d|\*|•|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
-    r"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)$",
-    re.I,
-)
-_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
-_HANDLE_OR_URL = re.compile(r"^@|https?://|www\.|\.(?:com|org|net)\b|@\w+\.", re.I)
 
 
 @dataclass
@@ -95,6 +73,8 @@ class PageMetadata:
     title: str | None = None
     author: str | None = None
     published: datetime.date | None = None
+    # The date the markup or URL states (published also takes a printed "Updated: ..." date).
+    stated_date: datetime.date | None = None
     url: str | None = None
     sitename: str | None = None
     language: str | None = None
@@ -175,39 +155,6 @@ def _names(value: Any) -> list[str]:
             return _names(name)
         return [name] if isinstance(name, str) else []
     return [value] if isinstance(value, str) else []
-
-
-def clean_author(value: str | None) -> str | None:
-    """A byline reduced to names: no "By", roles, handles or links; names joined by ", "."""
-    if not value:
-        return None
-    text = " ".join(unicodedata.normalize("NFKC", value).split())
-    text = re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
-    names: list[str] = []
-    for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
-        part = _BY.sub("", part.strip(" -–—:|.")).strip(" -–—:|.")
-        part = re.split(r"\s+[-–—]\s+|\s*[(\[]", part)[0].strip(" -–—:|.()[]")
-        if (
-            not part
-            or _HANDLE_OR_URL.search(part)
-            or _NOT_A_NAME.search(part)
-            or not re.search(r"[^\W\d_]", part)
-        ):
-            continue
-        words = part.split()
-        # After the first name, only capitalised words name people ("Ada Lovelace, Extension
-        # educators" holds one name).
-        if names and not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
-            continue
-        # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
-        if any(_ROLE_WORDS.search(w) for w in words[2:]):
-            words = words[:2]
-        if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
-            continue
-        name = " ".join(words)
-        if name.lower() not in (n.lower() for n in names):
-            names.append(name)
-    return ", ".join(names[:10]) or None
 
 
 def _pick_title(
@@ -301,26 +248,6 @@ def parse_tree(html: str) -> Any | None:
         return None
 
 
-_BYLINE_XPATH = (
-    '//*[@itemprop="author"]//*[@itemprop="name"]',
-    '//*[@itemprop="author"]',
-    '//a[@rel="author"]',
-    '//*[contains(@class, "author-name") or contains(@class, "author__name")'
-    ' or contains(@class, "byline__name") or contains(@class, "authorName")]',
-    '//*[contains(@class, "byline") or contains(@class, "author")]',
-)
-
-
-def _byline(tree: Any) -> str | None:
-    """A visible byline: schema.org microdata, rel=author, then byline/author classes."""
-    for xpath in _BYLINE_XPATH:
-        for element in tree.xpath(xpath)[:10]:
-            text = _text(element)
-            if 2 < len(text) <= 80 and (name := clean_author(text)):
-                return name
-    return None
-
-
 def _time_date(tree: Any) -> tuple[datetime.date | None, int]:
     """The publication date of <time> / itemprop elements, and how many <time> there are."""
     times = list(tree.iter("time"))
@@ -373,9 +300,9 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
         for key in _AUTHOR_META:
             if author := clean_author(meta.get(key)):
                 break
-    author = author or _byline(tree)
+    author = author or byline(tree)
     if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):
-        author = _byline(tree)  # the publisher's name, not a byline
+        author = byline(tree)  # the publisher's name, not a byline
 
     published = next(
         (d for n in articles for d in [parse_iso_date(n.get("datePublished"))] if d), None
@@ -389,7 +316,8 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
     return PageMetadata(
         title=title,
         author=author,
-        published=published,
+        published=published or printed_date(tree),
+        stated_date=published,
         url=page_url,
         sitename=sitename,
         language=lang.strip().replace("_", "-").split("-")[0].lower() or None if lang else None,

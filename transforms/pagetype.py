@@ -42,6 +42,12 @@ _MAX_LINK_SHARE = 0.5
 _LISTING_LINK_SHARE = 0.4
 _CHROME = ("nav", "header", "footer", "aside", "menu")
 _CONTAINERS = " or ".join(f"self::{tag}" for tag in (*_CHROME, "article", "main"))
+# Elements whose class names a price ("price", "product-price", "PriceTag").
+_PRICE_XPATH = '//*[contains(translate(@class, "PRICE", "price"), "price")]'
+# More priced elements than this, on a page without article markup (JSON-LD, og:type), is a
+# shop: a product, a collection or a priced service (an article may quote one price or three).
+_MAX_PRICES = 3
+_HEADLESS_LONG_PARAGRAPHS = 2
 _OUTER_CHROME = "|".join(f".//{tag}[not(ancestor::*[{_CONTAINERS}])]" for tag in _CHROME)
 
 
@@ -55,6 +61,10 @@ class PageSignals:
     long_paragraphs: int
     chrome_only: bool
     article_elements: int = 0
+    price_elements: int = 0
+    # Words, and words in links, outside the outermost nav/header/footer/aside/menu elements.
+    content_words: int = 0
+    content_link_words: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -71,7 +81,9 @@ def page_signals(tree: Any) -> PageSignals:
     links = sum(_words(a.text_content()) for a in root.iter("a"))
     paragraphs = [_words(p.text_content()) for p in root.iter("p")]
     # Outermost chrome elements only (a <header> inside an <article> is the article's).
-    chrome = sum(_words(e.text_content()) for e in root.xpath(_OUTER_CHROME))
+    outer_chrome = root.xpath(_OUTER_CHROME)
+    chrome = sum(_words(e.text_content()) for e in outer_chrome)
+    chrome_links = sum(_words(a.text_content()) for e in outer_chrome for a in e.iter("a"))
     return PageSignals(
         body_words=total,
         link_words=links,
@@ -79,6 +91,9 @@ def page_signals(tree: Any) -> PageSignals:
         long_paragraphs=sum(1 for n in paragraphs if n >= 30),
         chrome_only=total > 0 and chrome >= total,
         article_elements=sum(1 for _ in root.iter("article")),
+        price_elements=len(root.xpath(_PRICE_XPATH)),
+        content_words=max(total - chrome, 0),
+        content_link_words=max(links - chrome_links, 0),
     )
 
 
@@ -94,6 +109,26 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
             return kind
     if meta.og_type == "product" or (meta.og_type or "").startswith("product."):
         return "product"
+    # Many priced elements on a page without article markup: a shop, or a priced service.
+    if signals.price_elements > _MAX_PRICES:
+        return "product"
+    # Undated, over half its words outside the menus in links and no <article> element: a listing.
+    if (
+        meta.stated_date is None
+        and signals.article_elements == 0
+        and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
+    ):
+        return "listing"
+    # No headline, no date, no article markup or <article> element, several paragraphs and few of
+    # them prose: an app, form or landing page (a one-block page is not judged by paragraphs).
+    if (
+        meta.stated_date is None
+        and meta.h1_count == 0
+        and signals.article_elements != 1
+        and signals.paragraphs >= 2
+        and signals.long_paragraphs <= _HEADLESS_LONG_PARAGRAPHS
+    ):
+        return "landing page"
     parts = urlsplit(meta.url) if meta.url and "//" in meta.url else None
     if parts is not None:
         for kind, pattern in _URL_TYPES:
@@ -108,7 +143,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     link_text = text_words > signals.body_words - signals.link_words
     # One <article> element is the page's own story (a listing repeats them as cards).
     if (
-        meta.published is None
+        meta.stated_date is None
         and signals.article_elements != 1
         and (few_long or (link_share > _MAX_LINK_SHARE and link_text))
     ):
