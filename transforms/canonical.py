@@ -42,11 +42,13 @@ class Member:
     published: datetime.date | None
     url: str | None
     sitename: str | None
-    sequence: bytes  # little-endian uint32 shingle keys in text order (repeats kept)
+    # Little-endian uint32 shingle keys: in text order with repeats, or the distinct sorted keys
+    # of its signature (only the set counts).
+    sequence: bytes
     matches: tuple[Match, ...] = ()  # verified matches the grouping used, at either end
 
     def keys(self) -> np.ndarray:
-        """The shingle keys in text order."""
+        """The shingle keys (see `sequence`)."""
         return np.frombuffer(self.sequence, dtype="<u4")
 
 
