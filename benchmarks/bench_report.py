@@ -193,16 +193,16 @@ def stage_rows(run: dict[str, Any]) -> list[list[Any]]:
     rows.append(row("Beam pipeline, of which:", pipeline))
     ranked = sorted(steps.items(), key=lambda kv: -kv[1])
     for name, seconds in ranked[:_TOP_STEPS]:
-        rows.append(row(f"  {name}", seconds))
+        rows.append(row(f"↳ {name}", seconds))
     rest = ranked[_TOP_STEPS:]
     if rest:
-        rows.append(row(f"  {len(rest)} other steps", sum(v for _, v in rest)))
+        rows.append(row(f"↳ {len(rest)} other steps", sum(v for _, v in rest)))
     rows.append(
-        row("  runner between steps (shuffles, stage set-up)", pipeline - sum(steps.values()))
+        row("↳ runner between steps (shuffles, stage set-up)", pipeline - sum(steps.values()))
     )
     rows.append(row("Delta commit by the launcher, of which:", commit))
     for name, seconds in timings.get("commit_step_seconds", {}).items():
-        rows.append(row(f"  {name}", seconds))
+        rows.append(row(f"↳ {name}", seconds))
     return rows
 
 
