@@ -36,7 +36,7 @@ eval: install
 
 # Syndication benchmark (benchmarks/SYNDICATION.md): corpora under .bench/syndication, report in
 # BENCHMARKS.md. Smoke run: make bench BENCH_ARGS=--quick
-BENCH_ARGS ?= --docs 10000 100000
+BENCH_ARGS ?= --docs 2500 10000 100000
 bench: install
 	$(BIN)/python -m benchmarks.run_bench $(BENCH_ARGS)
 

@@ -128,11 +128,19 @@ def _section_dedup(sizes: list[dict[str, Any]]) -> list[str]:
                     row.get("note", ""),
                 ]
             )
+        rates = {r["name"]: r["docs"] / r["seconds"] for r in size["dedup"] if r.get("seconds")}
+        beam_rate = rates.get("wirestory GroupStories, Beam FnApiRunner")
+        sketch_rate = rates.get("datasketch MinHashLSH script")
+        versus = (
+            f" Beam / datasketch script: {beam_rate / sketch_rate:.2f}x the docs/s."
+            if beam_rate and sketch_rate
+            else ""
+        )
         out += [
             f"## Dedup only ({size['docs']} pre-extracted texts)",
             "",
             "Single process each, same texts; P/R/F1 against the ground truth, agreement = ARI "
-            "between the tool's groups and wirestory's (benchmarks/bench_dedup.py).",
+            "between the tool's groups and wirestory's (benchmarks/bench_dedup.py)." + versus,
             "",
             table(
                 ["dedup", "seconds", "docs/s", "precision", "recall", "F1", "agreement", "note"],
@@ -160,6 +168,61 @@ def _section_signatures(sizes: list[dict[str, Any]]) -> list[str]:
             "",
         ]
     return out
+
+
+_TOP_STEPS = 12  # steps listed by name in the breakdown; the rest are summed
+
+
+def stage_rows(run: dict[str, Any]) -> list[list[Any]]:
+    """Where one run's wall seconds went: launcher, pipeline steps, runner, commit."""
+    timings = run.get("timings") or {}
+    total = run["seconds"]
+    pipeline = timings.get("pipeline_seconds", 0.0)
+    commit = timings.get("commit_seconds", 0.0)
+    steps = timings.get("step_seconds", {})
+
+    def row(name: str, seconds: float) -> list[Any]:
+        return [name, f"{seconds:.1f}", f"{seconds / total:.0%}" if total else "-"]
+
+    rows = [
+        row(
+            "start-up, input listing, graph building, manifest (launcher)",
+            total - pipeline - commit,
+        )
+    ]
+    rows.append(row("Beam pipeline, of which:", pipeline))
+    ranked = sorted(steps.items(), key=lambda kv: -kv[1])
+    for name, seconds in ranked[:_TOP_STEPS]:
+        rows.append(row(f"↳ {name}", seconds))
+    rest = ranked[_TOP_STEPS:]
+    if rest:
+        rows.append(row(f"↳ {len(rest)} other steps", sum(v for _, v in rest)))
+    rows.append(
+        row("↳ runner between steps (shuffles, stage set-up)", pipeline - sum(steps.values()))
+    )
+    rows.append(row("Delta commit by the launcher, of which:", commit))
+    for name, seconds in timings.get("commit_step_seconds", {}).items():
+        rows.append(row(f"↳ {name}", seconds))
+    return rows
+
+
+def _section_stages(sizes: list[dict[str, Any]]) -> list[str]:
+    timed = [s for s in sizes if s.get("run", {}).get("timings")]
+    if not timed:
+        return []
+    size = max(timed, key=lambda s: s["docs"])
+    return [
+        f"## Where the seconds go ({size['docs']} docs)",
+        "",
+        "The largest `wirestory run` above, from its manifest: the runner's execution time per "
+        "step (Beam's sampled start/process/finish time of each step's transforms; a step "
+        "waiting on the extractor processes counts that wait), the launcher's Delta commit per "
+        "table, and the rest of the wall time. ExtractArticles is the extraction the limit "
+        "measures; everything else is what the pipeline adds to it.",
+        "",
+        table(["part", "seconds", "share of the run"], stage_rows(size["run"])),
+        "",
+    ]
 
 
 def _section_memory(sizes: list[dict[str, Any]]) -> list[str]:
@@ -277,5 +340,6 @@ def render(results: dict[str, Any]) -> str:
     out += _section_dedup(sizes)
     out += _section_signatures(sizes)
     out += _section_memory(sizes)
+    out += _section_stages(sizes)
     out += results.get("notes", [])
     return "\n".join(out).rstrip() + "\n"

@@ -33,7 +33,7 @@ class GroupStories(beam.PTransform):
         signatures = articles | "Signatures" >> ComputeSignatures(self._params)
         matches = signatures | "Candidates" >> FindSimilarPairs(self._params)
         groups = matches | "Clusters" >> GroupMatches(self._cc_rounds)
-        inputs = (articles, groups["labels"], groups["matches"])
+        inputs = (articles, groups["labels"], groups["matches"], signatures)
         assigned = inputs | "Canonical" >> AssignStories(self._params)
         return {**assigned, "signatures": signatures}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,37 +78,77 @@ class WriteSummaryFn(beam.DoFn):
         yield self._path
 
 
-def _counted(pcoll: beam.PCollection, name: str) -> beam.PCollection:
-    return (
-        pcoll
-        | f"Count_{name}" >> beam.combiners.Count.Globally()
-        | f"Entry_{name}" >> beam.Map(lambda n, key=name: (key, n))
-    )
+# How the summary combines each entry's values: count the elements, sum them, tally them
+# ({value: count}) or list them (small per batch: file infos, updates to existing stories).
+_COUNT, _SUM, _TALLY, _LIST = "count", "sum", "tally", "list"
 
 
-def _summed(pcoll: beam.PCollection, name: str) -> beam.PCollection:
-    return (
-        pcoll
-        | f"Sum_{name}" >> beam.CombineGlobally(sum)
-        | f"Entry_{name}" >> beam.Map(lambda n, key=name: (key, n))
-    )
+class SummaryFn(beam.CombineFn):
+    """(name, value) pairs -> the batch summary, in one combine for every entry.
+
+    `kinds` maps each entry name to how its values combine; every name is in the output, also
+    when no value arrived (0, {} or [])."""
+
+    def __init__(self, kinds: dict[str, str]) -> None:
+        self._kinds = kinds
+
+    def create_accumulator(self) -> dict[str, Any]:
+        return {}
+
+    def add_input(self, acc: dict[str, Any], entry: tuple[str, Any]) -> dict[str, Any]:
+        name, value = entry
+        kind = self._kinds[name]
+        if kind == _COUNT:
+            acc[name] = acc.get(name, 0) + 1
+        elif kind == _SUM:
+            acc[name] = acc.get(name, 0) + value
+        elif kind == _TALLY:
+            tally = acc.setdefault(name, {})
+            tally[value] = tally.get(value, 0) + 1
+        else:
+            acc.setdefault(name, []).append(value)
+        return acc
+
+    def merge_accumulators(self, accumulators: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for acc in accumulators:
+            for name, value in acc.items():
+                kind = self._kinds[name]
+                if kind in (_COUNT, _SUM):
+                    merged[name] = merged.get(name, 0) + value
+                elif kind == _TALLY:
+                    tally = merged.setdefault(name, {})
+                    for key, count in value.items():
+                        tally[key] = tally.get(key, 0) + count
+                else:
+                    merged.setdefault(name, []).extend(value)
+        return merged
+
+    def extract_output(self, acc: dict[str, Any]) -> dict[str, Any]:
+        empty = {_COUNT: 0, _SUM: 0, _TALLY: {}, _LIST: []}
+        out = {name: acc.get(name, empty[kind]) for name, kind in self._kinds.items()}
+        for name, kind in self._kinds.items():
+            if kind == _LIST:  # the same summary whatever order the values arrived in
+                out[name] = sorted(
+                    out[name], key=lambda v: json.dumps(v, sort_keys=True, default=str)
+                )
+        return out
 
 
-def _tallied(pcoll: beam.PCollection, name: str) -> beam.PCollection:
-    return (
-        pcoll
-        | f"Count_{name}" >> beam.combiners.Count.PerElement()
-        | f"Dict_{name}" >> beam.combiners.ToDict()
-        | f"Entry_{name}" >> beam.Map(lambda found, key=name: (key, found))
-    )
+def _json_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
-def _listed(pcoll: beam.PCollection, name: str) -> beam.PCollection:
-    # Small per batch: file infos (a few per table) and the updates to existing stories.
-    return (
-        pcoll
-        | f"List_{name}" >> beam.combiners.ToList()
-        | f"Entry_{name}" >> beam.Map(lambda items, key=name: (key, items))
+def _one(_: Any) -> int:
+    return 1
+
+
+def _entry(
+    pcoll: beam.PCollection, name: str, value: Any = None, label: str = ""
+) -> beam.PCollection:
+    """(name, value) per element; value(element) when given, else the element itself."""
+    return pcoll | f"Entry_{label or name}" >> beam.Map(
+        lambda item, key=name, of=value: (key, item if of is None else of(item))
     )
 
 
@@ -153,15 +193,21 @@ def build_batch_pipeline(
     grouped = articles | "GroupStories" >> GroupStories(ctx.params, ctx.cc_rounds)
     signatures = grouped["signatures"]
 
-    # Against the dataset's history.
-    dates = articles | "DocDates" >> beam.Map(_doc_date, ctx.ingest_date)
-    matches = (signatures, dates) | "MatchHistory" >> MatchHistory(
-        ctx.params, ctx.bands, ctx.documents, ctx.buckets, ctx.lookback_days
-    )
-    joined = (grouped["articles"], grouped[STORIES], matches) | "JoinExisting" >> (
-        JoinExistingStories()
-    )
-    rows = joined.articles | "ProgressGrouped" >> log_progress("grouped")
+    # Against the dataset's history: a dataset with nothing indexed (a new one, as `wirestory
+    # run` builds) can match nothing, so the batch's stories are all new and its rows final.
+    if ctx.bands:
+        dates = articles | "DocDates" >> beam.Map(_doc_date, ctx.ingest_date)
+        matches = (signatures, dates) | "MatchHistory" >> MatchHistory(
+            ctx.params, ctx.bands, ctx.documents, ctx.buckets, ctx.lookback_days
+        )
+        joined = (grouped["articles"], grouped[STORIES], matches) | "JoinExisting" >> (
+            JoinExistingStories()
+        )
+        joined_rows, new_stories, updates = joined.articles, joined[STORIES], joined[UPDATES]
+    else:
+        joined_rows, new_stories = grouped["articles"], grouped[STORIES]
+        updates = pipeline | "NoHistory" >> beam.Create([])
+    rows = joined_rows | "ProgressGrouped" >> log_progress("grouped")
     index = (rows, signatures, rejects) | "Index" >> IndexRows(
         ctx.params, ctx.buckets, ctx.batch, ctx.ingest_date
     )
@@ -185,26 +231,40 @@ def build_batch_pipeline(
         chrome
         | "ChromeRows" >> beam.Map(chrome_row, ctx.batch, ctx.buckets)
         | "WriteChrome" >> WriteShards("chrome", ctx.root, ctx.prefix, lambda r: r["bucket"], True),
-        joined[STORIES]
+        new_stories
         | "ProgressWrittenStories" >> log_progress("written")
         | "StageStories" >> WriteShards("stories", ctx.staging, ctx.prefix, lambda _: 0),
     )
+    kinds = {
+        "files": _COUNT,
+        "units": _SUM,
+        "articles": _COUNT,
+        "rejects": _COUNT,
+        "new_stories": _COUNT,
+        "rejects_by_reason": _TALLY,
+        "skipped": _TALLY,
+        "skipped_records": _TALLY,
+        "written": _LIST,
+        "story_updates": _LIST,
+        "oversized": _LIST,
+    }
     entries = [
-        _counted(matched, "files"),
-        _summed((read[UNITS], records[UNITS]) | "AllUnits" >> beam.Flatten(), "units"),
-        _counted(rows, "articles"),
-        _counted(rejects, "rejects"),
-        _counted(joined[STORIES], "new_stories"),
-        _tallied(rejects | "Reasons" >> beam.Map(lambda r: r["reason"]), "rejects_by_reason"),
-        _tallied(fresh[SKIPPED] | "SkipReasons" >> beam.Map(lambda s: s.reason), "skipped"),
-        _tallied(records[SKIPPED_RECORDS], "skipped_records"),
-        _listed(written | "AllWritten" >> beam.Flatten(), "written"),
-        _listed(joined[UPDATES], "story_updates"),
-        _listed(grouped[OVERSIZED], "oversized"),
+        _entry(matched, "files", _one),
+        _entry(read[UNITS], "units"),
+        _entry(records[UNITS], "units", label="units_records"),
+        _entry(rows, "articles", _one),
+        _entry(rejects, "rejects", _one),
+        _entry(new_stories, "new_stories", _one),
+        _entry(rejects, "rejects_by_reason", lambda r: r["reason"]),
+        _entry(fresh[SKIPPED], "skipped", lambda s: s.reason),
+        _entry(records[SKIPPED_RECORDS], "skipped_records"),
+        _entry(written | "AllWritten" >> beam.Flatten(), "written"),
+        _entry(updates, "story_updates"),
+        _entry(grouped[OVERSIZED], "oversized"),
     ]
     _ = (
         entries
         | "SummaryEntries" >> beam.Flatten()
-        | "Summary" >> beam.combiners.ToDict()
+        | "Summary" >> beam.CombineGlobally(SummaryFn(kinds))
         | "WriteSummary" >> beam.ParDo(WriteSummaryFn(FileSystems.join(ctx.staging, BATCH_SUMMARY)))
     )

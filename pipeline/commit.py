@@ -240,43 +240,75 @@ def check_unclaimed(dataset: Any, batch: int) -> None:
 
 
 def commit_batch(
-    dataset: Any, batch: int, summary: dict[str, Any], staging: str, resuming: bool = False
+    dataset: Any,
+    batch: int,
+    summary: dict[str, Any],
+    staging: str,
+    resuming: bool = False,
+    seconds: dict[str, float] | None = None,
 ) -> dict[str, int]:
     """Commits every table of one batch; returns the rows each step committed.
 
     Only the resumption of this batch's own interrupted commit (pending.json) may find steps
-    already done; a fresh commit first checks that no step records the batch number.
+    already done; a fresh commit first checks that no step records the batch number. `seconds`,
+    if given, receives each step's wall time.
     """
+    clock = _StepClock(seconds)
     if not resuming:
-        check_unclaimed(dataset, batch)
+        with clock("check"):
+            check_unclaimed(dataset, batch)
     files: dict[str, list[dict[str, Any]]] = {}
     for info in summary.get("written", []):
         files.setdefault(info["table"], []).append(info)
-    done = {
-        "rejects": _append(dataset, "rejects", batch, files.get("rejects", [])),
-        "articles": _append(dataset, "articles", batch, files.get("articles", [])),
-    }
-    stories = dataset.table("stories")
-    updates = [_parse_dates(dict(u)) for u in summary.get("story_updates", [])]
-    new_rows = _read_staged(staging, files.get("stories", []))
-    if not _done(stories, "stories", batch) and (new_rows or updates):
-        touched = {u["story_id"] for u in updates}
-        updated, flips = story_updates(
-            _existing_rows(dataset, "stories", "story_id", touched), updates
-        )
-        if flips:
-            flipped = dict(flips)
-            current = _existing_rows(dataset, "articles", "doc_id", set(flipped))
-            changed = {d: {**row, "is_canonical": flipped[d]} for d, row in current.items()}
-            rewrite_rows(dataset, "articles", "doc_id", changed, [], "canonical", batch)
-        changed_stories = {row["story_id"]: row for row in updated}
-        rewrite_rows(dataset, "stories", "story_id", changed_stories, new_rows, "stories", batch)
-        done["stories_new"] = len(new_rows)
-        done["stories_updated"] = len(updated)
-    done["bands"] = _append(dataset, "bands", batch, files.get("bands", []))
-    done["chrome"] = _append(dataset, "chrome", batch, files.get("chrome", []))
-    done["documents"] = _append(dataset, "documents", batch, files.get("documents", []))
+    done: dict[str, int] = {}
+    for name in ("rejects", "articles"):
+        with clock(name):
+            done[name] = _append(dataset, name, batch, files.get(name, []))
+    with clock("stories"):
+        stories = dataset.table("stories")
+        updates = [_parse_dates(dict(u)) for u in summary.get("story_updates", [])]
+        new_rows = _read_staged(staging, files.get("stories", []))
+        if not _done(stories, "stories", batch) and (new_rows or updates):
+            touched = {u["story_id"] for u in updates}
+            updated, flips = story_updates(
+                _existing_rows(dataset, "stories", "story_id", touched), updates
+            )
+            if flips:
+                flipped = dict(flips)
+                current = _existing_rows(dataset, "articles", "doc_id", set(flipped))
+                changed = {d: {**row, "is_canonical": flipped[d]} for d, row in current.items()}
+                rewrite_rows(dataset, "articles", "doc_id", changed, [], "canonical", batch)
+            changed_stories = {row["story_id"]: row for row in updated}
+            rewrite_rows(
+                dataset, "stories", "story_id", changed_stories, new_rows, "stories", batch
+            )
+            done["stories_new"] = len(new_rows)
+            done["stories_updated"] = len(updated)
+    for name in ("bands", "chrome", "documents"):
+        with clock(name):
+            done[name] = _append(dataset, name, batch, files.get(name, []))
     return done
+
+
+class _StepClock:
+    """Adds each `with clock(step):` block's wall seconds to a dict (nothing without one)."""
+
+    def __init__(self, seconds: dict[str, float] | None) -> None:
+        self._seconds = seconds
+        self._step = ""
+        self._started = 0.0
+
+    def __call__(self, step: str) -> _StepClock:
+        self._step = step
+        return self
+
+    def __enter__(self) -> None:
+        self._started = time.monotonic()
+
+    def __exit__(self, *_: object) -> None:
+        if self._seconds is not None:
+            elapsed = time.monotonic() - self._started
+            self._seconds[self._step] = round(elapsed, 3)
 
 
 def _story_key(row: dict[str, Any]) -> str:

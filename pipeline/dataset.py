@@ -217,12 +217,18 @@ class Dataset:
             yield  # closing the file releases the lock
 
     def commit(
-        self, batch: int, summary: dict[str, Any], staging: str, resuming: bool = False
+        self,
+        batch: int,
+        summary: dict[str, Any],
+        staging: str,
+        resuming: bool = False,
+        seconds: dict[str, float] | None = None,
     ) -> dict[str, Any]:
-        """Commits one batch's written files; returns what changed. Idempotent per batch."""
+        """Commits one batch's written files; returns what changed. Idempotent per batch.
+        `seconds`, if given, receives the seconds each commit step took."""
         from wirestory.pipeline.commit import commit_batch
 
-        return commit_batch(self, batch, summary, staging, resuming)
+        return commit_batch(self, batch, summary, staging, resuming, seconds)
 
     def versions(self) -> dict[str, int]:
         """Every table's current Delta version: together, one consistent snapshot."""

@@ -26,6 +26,7 @@ from wirestory.pipeline import outcome, signals
 from wirestory.pipeline.batch import BATCH_SUMMARY, BatchContext, build_batch_pipeline
 from wirestory.pipeline.dataset import META, Dataset, DatasetConfig, DatasetError, write_json
 from wirestory.pipeline.options import WirestoryOptions
+from wirestory.pipeline.timings import step_seconds
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.read import CONTAINER_KINDS, document_kind, expand_input
 
@@ -33,6 +34,8 @@ _LOG = logging.getLogger("wirestory")
 PENDING = "pending.json"
 # Planning estimate of documents per container byte (~3 kB per record), gzip counted 4:1.
 _BYTES_PER_RECORD = 3000
+# What a batch manifest says about where its seconds went (pipeline/timings.py).
+_TIMINGS = ("pipeline_seconds", "step_seconds", "commit_seconds", "commit_step_seconds")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,9 +136,17 @@ def resume_pending(dataset: Dataset) -> dict[str, Any] | None:
 def _commit(dataset: Dataset, record: dict[str, Any], resuming: bool = False) -> dict[str, Any]:
     batch, summary = record["batch"], record["summary"]
     staging = FileSystems.join(dataset.root, record["staging"])
-    committed = dataset.commit(batch, summary, staging, resuming)
+    started = time.monotonic()
+    seconds: dict[str, float] = {}
+    committed = dataset.commit(batch, summary, staging, resuming, seconds)
     # Every table's version once the batch is in: a consistent snapshot to read.
-    manifest = {**record["manifest"], "committed": committed, "versions": dataset.versions()}
+    manifest = {
+        **record["manifest"],
+        "committed": committed,
+        "versions": dataset.versions(),
+        "commit_seconds": round(time.monotonic() - started, 3),
+        "commit_step_seconds": seconds,
+    }
     dataset.write_manifest(batch, manifest)
     _delete(FileSystems.join(dataset.root, META, PENDING))
     _delete(staging)
@@ -174,6 +185,7 @@ def run_batch(
     with beam.Pipeline(runner=make_runner(), options=options) as pipeline:
         signals.watch(pipeline)  # an interrupt cancels a remote job
         build_batch_pipeline(pipeline, [f.path for f in files], wirestory, ctx)
+    pipeline_seconds = time.monotonic() - started
     summary = _read_json(FileSystems.join(staging, BATCH_SUMMARY))
     manifest = {
         "batch": batch,
@@ -190,7 +202,9 @@ def run_batch(
             {"story_id": f"st_{label}", "size": size}
             for label, size in summary.get("oversized", [])
         ],
-        "pipeline_seconds": round(time.monotonic() - started, 3),
+        "pipeline_seconds": round(pipeline_seconds, 3),
+        # Where the pipeline's seconds went (local runner; empty where a runner reports none).
+        "step_seconds": step_seconds(pipeline.result),
     }
     # A broken install commits nothing (the batch's reject files name the first failure).
     outcome.check_extraction(summary, dataset.root)
@@ -276,6 +290,7 @@ def summarise(
         "skipped": tally("skipped"),
         "skipped_records": tally("skipped_records"),
         "oversized_stories": [s for b in batches for s in b.get("oversized_stories", [])],
+        "timings": [{k: b[k] for k in _TIMINGS if k in b} for b in batches],
         "tables": dataset.counts(),
         "seconds": round(seconds, 3),
     }

@@ -128,6 +128,8 @@ def run(
             "runner": options.view_as(StandardOptions).runner or "FnApiRunner",
             "versions": package_versions(),
             "seconds": round(time.monotonic() - started, 3),
+            # The one batch's pipeline and commit times, with the seconds of each step.
+            "timings": summary["timings"][0] if summary["timings"] else {},
         }
         output.write_manifest(building, manifest)
     except BaseException:

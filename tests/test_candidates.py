@@ -129,3 +129,32 @@ def test_compare_is_exact_and_tells_edges_from_containment() -> None:
     assert (inside.small, inside.large, inside.containment) == ("fifth", "full", 1.0)
     assert compare(sig["other"], sig["full"], PARAMS) is None
     assert compare(sig["middle"], sig["full"], PARAMS) is None
+
+
+def test_band_entries_travel_in_packs_and_give_every_bucket_pair() -> None:
+    # Before: one shuffle element per band of every document (28 per document).
+    from apache_beam.transforms.window import GlobalWindow
+    from wirestory.transforms.candidates import BucketPairsFn, PackBandsFn, band_entries
+
+    rng = random.Random(5)
+    base = [_story(rng, 300) for _ in range(20)]
+    texts = {f"d{i:02d}": " ".join(words) for i, words in enumerate(base)}
+    texts.update({f"c{i:02d}": " ".join(words[:250]) for i, words in enumerate(base)})
+    signatures = _signatures(texts)
+    fn = PackBandsFn(PARAMS)
+    fn.start_bundle()
+    window = GlobalWindow()
+    packed = [out for s in signatures for out in fn.process(s, window)]
+    packed += [wv.value for wv in fn.finish_bundle()]
+    entries = [e for s in signatures for e in band_entries(s, PARAMS)]
+    assert sorted(e for _, pack in packed for e in pack) == sorted(entries)
+    assert len(packed) < len(entries) and len({shard for shard, _ in packed}) == len(packed)
+    by_shard: dict[int, list] = {}
+    for shard, pack in packed:
+        by_shard.setdefault(shard, []).append(pack)
+    pairs = {p for item in by_shard.items() for p in BucketPairsFn().process(item)}
+    buckets: dict[bytes, set[str]] = {}
+    for key, doc_id in entries:
+        buckets.setdefault(key, set()).add(doc_id)
+    expected = {p for m in buckets.values() if len(m) > 1 for p in bucket_pairs(sorted(m))}
+    assert pairs == expected and {(f"c{i:02d}", f"d{i:02d}") for i in range(20)} <= pairs

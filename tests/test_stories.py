@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.testing.util import assert_that, equal_to
 from wirestory.transforms.candidates import Match
 from wirestory.transforms.canonical import Member, canonical_order, joined_through, rank_members
@@ -153,3 +154,44 @@ def test_oversized_group_is_labelled_without_gathering_and_listed() -> None:
         stories = rows[STORIES] | beam.Map(lambda s: (s["story_id"], s["size"], s["doc_ids"]))
         assert_that(stories, equal_to([("st_d0", 5, ids)]), label="stories")
         assert_that(rows["oversized"], equal_to([("d0", 5)]), label="oversized")
+
+
+def _completeness_loops(members: list[Member]) -> list[float]:
+    """The plain-loop completeness the vectorised one replaced (the reference)."""
+    from collections import Counter, defaultdict
+
+    from wirestory.transforms.canonical import CLEANLINESS
+
+    sets = [np.unique(m.keys()).tolist() for m in members]
+    counts: Counter[int] = Counter()
+    weight: dict[int, float] = defaultdict(float)
+    for keys in sets:
+        counts.update(keys)
+        for key in keys:
+            weight[key] += 1.0 / len(keys)
+    scores = []
+    for keys in sets:
+        if not keys:
+            scores.append(float("-inf"))
+            continue
+        recall = sum(weight[k] for k in keys) - 1.0
+        precision = sum(counts[k] - 1 for k in keys) / len(keys)
+        scores.append(round(recall + CLEANLINESS * precision, 9))
+    return scores
+
+
+def test_completeness_scores_are_bit_identical_to_the_plain_loops() -> None:
+    from wirestory.transforms.canonical import completeness
+
+    rng = np.random.default_rng(4)
+    for trial in range(60):
+        base = rng.integers(0, 2**32, size=int(rng.integers(1, 900)), dtype=np.uint64)
+        members = []
+        for i in range(int(rng.integers(2, 12))):
+            kept = base[rng.random(len(base)) < rng.uniform(0.3, 1.0)]
+            extra = rng.integers(0, 2**32, size=int(rng.integers(0, 80)), dtype=np.uint64)
+            keys = np.concatenate([kept, extra]).astype("<u4")
+            if trial % 7 == 0 and i == 1:
+                keys = keys[:0]  # a member without keys scores -inf
+            members.append(Member(f"d{i}", 1, None, None, None, keys.tobytes()))
+        assert completeness(members) == _completeness_loops(members)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import apache_beam as beam
 import numpy as np
+from apache_beam.utils.windowed_value import WindowedValue
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
     MinHashParams,
@@ -160,24 +161,70 @@ def band_entries(signature: Signature, params: MinHashParams) -> Iterator[tuple[
         yield key, signature.doc_id
 
 
-class BucketPairsFn(beam.DoFn):
-    """Emits the candidate (smaller_id, larger_id) pairs of one LSH bucket."""
+# The band shuffle moves packs of band entries, not one element per band: entries go to one of
+# _BAND_SHARDS shards by band key, and each bundle emits a shard's entries together, _PACK at a
+# time (bounded memory). A shard holds 1/_BAND_SHARDS of all entries (~2,700 at 100,000 docs),
+# so no worker gathers more than a small share of the index.
+_BAND_SHARDS = 1024
+_PACK = 4096
 
-    def process(self, bucket: tuple[bytes, Iterable[str]]) -> Iterator[tuple[str, str]]:
-        _, doc_ids = bucket
-        members = sorted(set(doc_ids))
-        if len(members) > 1:
-            yield from bucket_pairs(members)
+
+def band_shard(key: bytes) -> int:
+    """The shard of a band key: its digest bytes are already uniform."""
+    return int.from_bytes(key[-4:], "big") % _BAND_SHARDS
+
+
+class PackBandsFn(beam.DoFn):
+    """Signatures -> (shard, [(band key, doc_id), ...]): each bundle's band entries per window
+    and shard, at most _PACK to an element."""
+
+    def __init__(self, params: MinHashParams) -> None:
+        self._params = params
+        self._packs: dict[tuple[Any, int], list[tuple[bytes, str]]] = {}
+
+    def start_bundle(self) -> None:
+        self._packs = {}
+
+    def process(
+        self, signature: Signature, window: Any = beam.DoFn.WindowParam
+    ) -> Iterator[tuple[int, list[tuple[bytes, str]]]]:
+        for key, doc_id in band_entries(signature, self._params):
+            shard = band_shard(key)
+            pack = self._packs.setdefault((window, shard), [])
+            pack.append((key, doc_id))
+            if len(pack) >= _PACK:
+                yield shard, self._packs.pop((window, shard))
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for (window, shard), pack in self._packs.items():
+            yield WindowedValue((shard, pack), window.max_timestamp(), (window,))
+        self._packs = {}
+
+
+class BucketPairsFn(beam.DoFn):
+    """Emits the candidate (smaller_id, larger_id) pairs of every LSH bucket of one shard."""
+
+    def process(
+        self, shard: tuple[int, Iterable[list[tuple[bytes, str]]]]
+    ) -> Iterator[tuple[str, str]]:
+        buckets: dict[bytes, set[str]] = {}
+        for pack in shard[1]:
+            for key, doc_id in pack:
+                buckets.setdefault(key, set()).add(doc_id)
+        for members in buckets.values():
+            if len(members) > 1:
+                yield from bucket_pairs(sorted(members))
 
 
 def _with_left_signature(
     item: tuple[str, dict[str, list[Any]]],
 ) -> Iterator[tuple[str, Signature]]:
-    """(right_id, left signature) for every candidate pair whose left document is this one."""
+    """(right_id, left signature) for every candidate pair whose left document is this one;
+    a pair met in several bands is verified once."""
     _, joined = item
     if joined["pairs"] and joined["signature"]:
         left = joined["signature"][0]
-        for right_id in joined["pairs"]:
+        for right_id in sorted(set(joined["pairs"])):
             yield right_id, left
 
 
@@ -203,8 +250,9 @@ class VerifyPairsFn(beam.DoFn):
 class FindSimilarPairs(beam.PTransform):
     """Signatures -> distinct verified matches (Jaccard edges and containment matches).
 
-    The band shuffle carries only (band key, doc_id): most buckets hold one document, so
-    signatures join the few candidate pairs afterwards, once per pair rather than once per band.
+    The band shuffle carries only (band key, doc_id), packed per bundle and band-key shard: most
+    buckets hold one document, so signatures join the few candidate pairs afterwards, once per
+    pair rather than once per band.
     """
 
     def __init__(self, params: MinHashParams) -> None:
@@ -216,11 +264,12 @@ class FindSimilarPairs(beam.PTransform):
         pairs = (
             signatures
             | "BandKeys"
-            >> beam.FlatMap(band_entries, self._params).with_output_types(tuple[bytes, str])
-            | "GroupBuckets" >> beam.GroupByKey()
+            >> beam.ParDo(PackBandsFn(self._params)).with_output_types(
+                tuple[int, list[tuple[bytes, str]]]
+            )
+            | "GroupShards" >> beam.GroupByKey()
+            # The same pair meets in several bands: JoinLeft verifies it once.
             | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, str])
-            # The same pair meets in several bands.
-            | "DistinctPairs" >> beam.Distinct()
         )
         lefts = (
             {"pairs": pairs, "signature": by_id}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import heapq
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -42,11 +41,13 @@ class Member:
     published: datetime.date | None
     url: str | None
     sitename: str | None
-    sequence: bytes  # little-endian uint32 shingle keys in text order (repeats kept)
+    # Little-endian uint32 shingle keys: in text order with repeats, or the distinct sorted keys
+    # of its signature (only the set counts).
+    sequence: bytes
     matches: tuple[Match, ...] = ()  # verified matches the grouping used, at either end
 
     def keys(self) -> np.ndarray:
-        """The shingle keys in text order."""
+        """The shingle keys (see `sequence`)."""
         return np.frombuffer(self.sequence, dtype="<u4")
 
 
@@ -61,23 +62,32 @@ def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
 
 
 def completeness(members: Sequence[Member]) -> list[float]:
-    """The score of every member, as the module doc defines it (linear in the group's size)."""
-    sets = [np.unique(m.keys()).tolist() for m in members]
-    counts: Counter[int] = Counter()
-    weight: dict[int, float] = defaultdict(float)
-    for keys in sets:
-        counts.update(keys)
-        for key in keys:
-            weight[key] += 1.0 / len(keys)
+    """The score of every member, as the module doc defines it (linear in the group's size).
+
+    Vectorised, with the arithmetic of the plain loops it replaced: per-key weights added in
+    member order (bincount adds sequentially), each member's recall summed key by key in
+    ascending key order (cumsum is sequential, unlike sum's pairwise rounding), precision from
+    integer counts; so the scores, and the picks, are bit for bit the same.
+    """
+    sets = [np.unique(m.keys()) for m in members]
+    sizes = [len(keys) for keys in sets]
+    if not any(sizes):
+        return [float("-inf")] * len(members)
+    _, inverse, counts = np.unique(np.concatenate(sets), return_inverse=True, return_counts=True)
+    shares = np.repeat([1.0 / n if n else 0.0 for n in sizes], sizes)
+    weight = np.bincount(inverse, weights=shares, minlength=len(counts))
     scores = []
-    for keys in sets:
-        if not keys:
+    start = 0
+    for n in sizes:
+        if not n:
             scores.append(float("-inf"))
             continue
+        held = inverse[start : start + n]
+        start += n
         # sum over j of |S_m n S_j| / |S_j|, without m's own term (1.0)
-        recall = sum(weight[k] for k in keys) - 1.0
+        recall = float(np.cumsum(weight[held])[-1]) - 1.0
         # sum over j of |S_m n S_j| / |S_m|: each shingle counts once per other member holding it
-        precision = sum(counts[k] - 1 for k in keys) / len(keys)
+        precision = int(counts[held].sum() - n) / n
         scores.append(round(recall + CLEANLINESS * precision, 9))
     return scores
 

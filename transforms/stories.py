@@ -41,16 +41,20 @@ def story_id_for(label: str) -> str:
     return f"st_{label}"
 
 
-def member_of(article: ExtractedArticle, params: MinHashParams) -> Member:
-    """The article's canonical-choice fields: its shingle sequence, no text."""
-    sequence = shingle_sequence(normalise(article.text), params.shingle_size)
+def member_of(article: ExtractedArticle, params: MinHashParams | None) -> Member:
+    """The article's canonical-choice fields, no text: with params, its shingle sequence
+    computed from the text; without, no keys yet (the signature's keys join it later)."""
+    sequence = b""
+    if params is not None:
+        keys = shingle_sequence(normalise(article.text), params.shingle_size)
+        sequence = keys.astype("<u4").tobytes()
     return Member(
         article.doc_id,
         article.word_count,
         article.published,
         article.url,
         article.sitename,
-        sequence.astype("<u4").tobytes(),
+        sequence,
     )
 
 
@@ -98,6 +102,8 @@ def _keyed_member(
     if not joined["member"]:
         return
     member: Member = joined["member"][0]
+    if joined.get("keys"):  # the signature's distinct shingle keys: the set the choice uses
+        member = Member(**{**member.__dict__, "sequence": joined["keys"][0]})
     label = joined["label"][0] if joined["label"] else doc_id
     matches = tuple(sorted(set(joined["match"]), key=lambda m: (m.small, m.large)))
     member = Member(**{**member.__dict__, "matches": matches})
@@ -206,15 +212,18 @@ def _both_ends(match: Match) -> Iterator[tuple[str, Match]]:
 
 
 class AssignStories(beam.PTransform):
-    """(articles, labels, used matches) -> article rows (main) and story rows ('stories');
-    OVERSIZED: (label, size) of the groups above max_story_size."""
+    """(articles, labels, used matches[, signatures]) -> article rows (main) and story rows
+    ('stories'); OVERSIZED: (label, size) of the groups above max_story_size.
+
+    With the articles' signatures, members take their shingle keys from them; without, each
+    article's text is shingled again (the same set: canonical choice uses distinct keys)."""
 
     def __init__(self, params: MinHashParams) -> None:
         super().__init__()
         self._params = params
 
     def expand(self, inputs: tuple[beam.PCollection, ...]) -> beam.pvalue.DoOutputsTuple:
-        articles, labels, matches = inputs
+        articles, labels, matches, *signatures = inputs
         limit = self._params.max_story_size
         oversized = (
             labels
@@ -223,14 +232,20 @@ class AssignStories(beam.PTransform):
             | "Oversized" >> beam.Filter(lambda item: item[1] > limit)
         )
         keyed_articles = articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a))
+        params = None if signatures else self._params
+        joined = {
+            # Only the fields the canonical choice needs travel here, not the text.
+            "member": articles
+            | "Members" >> beam.Map(lambda a, p: (a.doc_id, member_of(a, p)), params),
+            "label": labels,
+            "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
+        }
+        if signatures:
+            joined["keys"] = signatures[0] | "SignatureKeys" >> beam.Map(
+                lambda s: (s.doc_id, s.shingle_keys)
+            )
         members = (
-            {
-                # Only the fields the canonical choice needs travel here, not the text.
-                "member": articles
-                | "Members" >> beam.Map(lambda a, p: (a.doc_id, member_of(a, p)), self._params),
-                "label": labels,
-                "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
-            }
+            joined
             | "JoinLabels" >> beam.CoGroupByKey()
             | "KeyByStory"
             >> beam.FlatMap(_keyed_member, beam.pvalue.AsDict(oversized)).with_outputs(
