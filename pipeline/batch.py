@@ -129,9 +129,7 @@ class SummaryFn(beam.CombineFn):
         out = {name: acc.get(name, empty[kind]) for name, kind in self._kinds.items()}
         for name, kind in self._kinds.items():
             if kind == _LIST:  # the same summary whatever order the values arrived in
-                out[name] = sorted(
-                    out[name], key=lambda v: json.dumps(v, sort_keys=True, default=str)
-                )
+                out[name] = sorted(out[name], key=_json_key)
         return out
 
 

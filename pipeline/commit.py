@@ -9,9 +9,10 @@ same rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -253,18 +254,17 @@ def commit_batch(
     already done; a fresh commit first checks that no step records the batch number. `seconds`,
     if given, receives each step's wall time.
     """
-    clock = _StepClock(seconds)
     if not resuming:
-        with clock("check"):
+        with _timed(seconds, "check"):
             check_unclaimed(dataset, batch)
     files: dict[str, list[dict[str, Any]]] = {}
     for info in summary.get("written", []):
         files.setdefault(info["table"], []).append(info)
     done: dict[str, int] = {}
     for name in ("rejects", "articles"):
-        with clock(name):
+        with _timed(seconds, name):
             done[name] = _append(dataset, name, batch, files.get(name, []))
-    with clock("stories"):
+    with _timed(seconds, "stories"):
         stories = dataset.table("stories")
         updates = [_parse_dates(dict(u)) for u in summary.get("story_updates", [])]
         new_rows = _read_staged(staging, files.get("stories", []))
@@ -285,30 +285,18 @@ def commit_batch(
             done["stories_new"] = len(new_rows)
             done["stories_updated"] = len(updated)
     for name in ("bands", "chrome", "documents"):
-        with clock(name):
+        with _timed(seconds, name):
             done[name] = _append(dataset, name, batch, files.get(name, []))
     return done
 
 
-class _StepClock:
-    """Adds each `with clock(step):` block's wall seconds to a dict (nothing without one)."""
-
-    def __init__(self, seconds: dict[str, float] | None) -> None:
-        self._seconds = seconds
-        self._step = ""
-        self._started = 0.0
-
-    def __call__(self, step: str) -> _StepClock:
-        self._step = step
-        return self
-
-    def __enter__(self) -> None:
-        self._started = time.monotonic()
-
-    def __exit__(self, *_: object) -> None:
-        if self._seconds is not None:
-            elapsed = time.monotonic() - self._started
-            self._seconds[self._step] = round(elapsed, 3)
+@contextlib.contextmanager
+def _timed(seconds: dict[str, float] | None, step: str) -> Iterator[None]:
+    """Adds the block's wall seconds to `seconds[step]` (nothing when `seconds` is None)."""
+    started = time.monotonic()
+    yield
+    if seconds is not None:
+        seconds[step] = round(time.monotonic() - started, 3)
 
 
 def _story_key(row: dict[str, Any]) -> str:

@@ -111,7 +111,6 @@ class Dataset:
 
     @classmethod
     def create(cls, root: str, config: DatasetConfig) -> Dataset:
-
         dataset = cls(root, config)
         dataset.add_missing_tables()
         # The config last: a directory without it is not (yet) a dataset.
