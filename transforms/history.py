@@ -196,7 +196,8 @@ def verify_history(probe: Probe, old: dict[str, Any], params: MinHashParams) -> 
 
 
 class LookupBandsFn(beam.DoFn):
-    """Per band bucket: (old doc_id, new doc_id) for every shared band within the lookback."""
+    """Per band bucket: (old doc_id, new doc_id) for every shared band within the lookback (a
+    pair sharing several bands repeats: route_probe drops the repeats, no shuffle needed)."""
 
     def __init__(self, files: BucketFiles, lookback_days: int) -> None:
         self._files = files
@@ -321,7 +322,6 @@ class MatchHistory(beam.PTransform):
             | "BandEntries" >> beam.FlatMap(probe_bands, params, buckets)
             | "GroupBandBuckets" >> beam.GroupByKey()
             | "LookupBands" >> beam.ParDo(LookupBandsFn(self._bands, self._lookback))
-            | "DistinctCollisions" >> beam.Distinct()
             | "KeyByNewDoc" >> beam.Map(lambda pair: (pair[1], pair[0]))
         )
         return (
