@@ -11,9 +11,11 @@ transaction `wirestory:<table>` = window end in epoch seconds, so a retried comm
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +27,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 from apache_beam.utils.timestamp import Duration
-from wirestory.pipeline.dataset import META, Dataset
+from wirestory.pipeline.dataset import META, Dataset, DatasetBusy
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.schemas import table_schemas
 from wirestory.transforms.candidates import FindSimilarPairs
@@ -158,11 +160,37 @@ class FileInfoFn(beam.DoFn):
         yield "written", {**info, "partition": partition}
 
 
-class CommitWindowFn(beam.DoFn):
-    """One window's files and story updates -> one idempotent commit per table."""
+# How long a window commit waits for another writer (an `ingest`) to release the dataset before
+# it fails; the runner then retries the bundle, so the window still commits once.
+LOCK_WAIT_SECONDS = 600.0
 
-    def __init__(self, root: str, seconds: int) -> None:
-        self._root, self._seconds = root, seconds
+
+@contextlib.contextmanager
+def writer_lock(dataset: Dataset, wait_seconds: float) -> Iterator[None]:
+    """The dataset's writer lock (the one `ingest` takes), waiting up to `wait_seconds` for the
+    holder to finish; then DatasetBusy. So a window commit never interleaves its table commits
+    with an ingest's."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.2
+    with contextlib.ExitStack() as held:
+        while True:
+            try:
+                held.enter_context(dataset.lock())
+                break
+            except DatasetBusy:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        yield
+
+
+class CommitWindowFn(beam.DoFn):
+    """One window's files and story updates -> one idempotent commit per table, under the
+    dataset's writer lock."""
+
+    def __init__(self, root: str, seconds: int, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+        self._root, self._seconds, self._lock_wait = root, seconds, lock_wait
 
     def setup(self) -> None:
         self._dataset = Dataset.open(self._root)
@@ -175,15 +203,16 @@ class CommitWindowFn(beam.DoFn):
         updates = [v for k, v in element[1] if k == "update"]
         summary = {"written": written, "story_updates": updates}
         staging = FileSystems.join(self._dataset.root, META, STAGING)
-        last = self._dataset.committed_batch()
-        if last > version:  # a later window committed first: versions must grow, so say it
-            _OUT_OF_ORDER.inc()
-            _LOG.error("window ending %s arrived after window %s was committed", version, last)
-        # A window's version is its end time, unique to it: a retried commit of the same window
-        # finishes what an earlier attempt started (steps already recorded are skipped).
-        committed = self._dataset.commit(version, summary, staging, resuming=True)
-        manifest = {"window_end": version, "files": len(written), "committed": committed}
-        self._dataset.write_manifest(version, manifest)
+        with writer_lock(self._dataset, self._lock_wait):
+            last = self._dataset.committed_batch()
+            if last > version:  # a later window committed first: versions must grow, so say it
+                _OUT_OF_ORDER.inc()
+                _LOG.error("window ending %s arrived after window %s was committed", version, last)
+            # A window's version is its end time, unique to it: a retried commit of the same
+            # window finishes what an earlier attempt started (steps recorded are skipped).
+            committed = self._dataset.commit(version, summary, staging, resuming=True)
+            manifest = {"window_end": version, "files": len(written), "committed": committed}
+            self._dataset.write_manifest(version, manifest)
         _LOG.info("window ending %s: committed %s", version, committed)
         yield manifest
 

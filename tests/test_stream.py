@@ -443,3 +443,43 @@ def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
     assert manifest["committed"] == expected
     assert data.counts() == counts
     assert {name: data.table(name).version() for name in tables} == versions
+
+
+def test_a_window_commit_waits_for_an_ingest_holding_the_dataset(tmp_path: Path) -> None:
+    import threading
+
+    from apache_beam.transforms.window import IntervalWindow
+    from wirestory.pipeline.dataset import Dataset, DatasetBusy
+    from wirestory.pipeline.stream import CommitWindowFn
+
+    dataset = tmp_path / "ds"
+    run_stream(dataset, [(1, message(story_text(81), "https://x.test/a1", "m1"))])
+    data = Dataset.open(str(dataset))
+    window = IntervalWindow(T0 + WINDOW, T0 + 2 * WINDOW)
+    manifest = f"{data.root}/_wirestory/batches/{T0 + 2 * WINDOW:08d}.json"
+    # An ingest holds the dataset for longer than the commit may wait: the commit fails (the
+    # runner retries it) and writes nothing.
+    impatient = CommitWindowFn(str(dataset), WINDOW, lock_wait=0.5)
+    impatient.setup()
+    with data.lock(), pytest.raises(DatasetBusy):
+        list(impatient.process((0, []), window=window))
+    assert not Path(manifest).exists()
+    # An ingest that finishes within the wait: the commit goes through after it, not before.
+    holding, marks = threading.Event(), []
+
+    def ingest() -> None:
+        with Dataset.open(str(dataset)).lock():
+            holding.set()
+            time.sleep(1.0)
+            marks.append(time.monotonic())
+
+    holder = threading.Thread(target=ingest)
+    holder.start()
+    holding.wait(10)
+    patient = CommitWindowFn(str(dataset), WINDOW, lock_wait=30)
+    patient.setup()
+    (done,) = list(patient.process((0, []), window=window))
+    finished = time.monotonic()
+    holder.join()
+    assert done["window_end"] == T0 + 2 * WINDOW and Path(manifest).exists()
+    assert finished > marks[0]
