@@ -352,3 +352,25 @@ def test_non_breaking_spaces_are_stripped_at_line_edges() -> None:
     # Inner NBSPs are part of the paragraph text and stay untouched.
     assert _paragraphs(result) == [PARAGRAPH_A, f"The vote was 397{nbsp}to 0."]
     assert result.dropped_lines == (f"Follow{nbsp}topic:",)
+
+
+def test_japanese_paragraphs_are_reporting_not_labels() -> None:
+    # Japanese has no spaces: each paragraph is one or two whitespace "words" ending in "。".
+    # They were taken for trailing labels ("World", "Marketplace") and all dropped, so a
+    # Japanese .txt copy came out empty and was rejected.
+    raw = "\n\n".join(
+        [
+            "東京の株価が三日続けて上昇",
+            "By Anna Kovacs",
+            "日経平均株価は二日、前日比で三百円高い水準で取引を終えた。市場では輸出関連の銘柄に買いが集まった。",
+            "政府は来月、新しい経済対策を発表する予定で、投資家の期待が高まっている。",
+            "専門家は「円安が続く限り、この流れは変わらない」と話した。",
+            "関連",
+        ]
+    )
+    cleaned = clean_plain_text(raw)
+    assert cleaned.title == "東京の株価が三日続けて上昇"
+    assert cleaned.author == "Anna Kovacs"
+    paragraphs = cleaned.text.split("\n\n")
+    assert len(paragraphs) == 3 and paragraphs[2].startswith("専門家は")
+    assert cleaned.dropped_lines == ("関連",)  # a real label still goes

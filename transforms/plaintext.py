@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from dateutil import parser as date_parser
+from wirestory.transforms.scripts import NO_SPACE_CHAR
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ _AGENCY = re.compile(
 )
 # Trailing lines with numbers, links or handles are content (contacts, sources), not labels.
 _NOT_A_LABEL = re.compile(r"\d|https?:|www\.|@|\.\w{2,4}\b")
-_SENTENCE_PUNCT = (".", "!", "?", "…")
-_CLOSING_QUOTES = "\"'”’)]"
+_SENTENCE_PUNCT = (".", "!", "?", "…", "。", "！", "？", "．")
+_CLOSING_QUOTES = "\"'”’)]」』）】"
 
 _DATELINE = re.compile(
     r"^(?:(?:first|last)\s+)?(?:published|updated|posted|modified)(?:\s+on)?\s*[:\-–—]?\s*(?P<rest>.+)$",
@@ -98,8 +99,9 @@ def _strip(line: str) -> str:
 
 
 def _word_count(line: str) -> int:
-    """Count whitespace-separated words."""
-    return len(line.split())
+    """Count whitespace-separated words; in scripts written without spaces (Japanese, Chinese,
+    Thai), about two characters make a word, so a paragraph there is not a one-word label."""
+    return len(line.split()) + (len(NO_SPACE_CHAR.findall(line)) + 1) // 2
 
 
 def _ends_sentence(line: str) -> bool:

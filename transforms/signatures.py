@@ -14,14 +14,11 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 from wirestory.transforms.records import ExtractedArticle, Signature
+from wirestory.transforms.scripts import NO_SPACE_SCRIPTS as _NO_SPACE_SCRIPTS
 
-# Scripts written without spaces between words: Han, Hiragana, Katakana, Thai, Lao, Khmer,
-# Myanmar. Each of their characters is a token of its own (so shingles are character n-grams),
-# whatever surrounds it; other word characters form words as before, so mixed text works too.
-_NO_SPACE_SCRIPTS = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0003134f"
-)
+# Each character of a script written without spaces (transforms/scripts.py) is a token of its
+# own (so shingles are character n-grams there), whatever surrounds it; other word characters
+# form words as before, so mixed text works too.
 _TOKEN = re.compile(rf"[{_NO_SPACE_SCRIPTS}]|[^\W{_NO_SPACE_SCRIPTS}]+")
 # Rows of the (shingles x permutations) matrix computed at once: bounds memory at ~4 MB.
 _CHUNK_ROWS = 8192
