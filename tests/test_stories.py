@@ -263,3 +263,20 @@ def test_assign_stories_learns_furniture_from_lines_other_stories_repeat() -> No
             | beam.Map(lambda r: (r["doc_id"], r["is_canonical"]))
         )
         assert_that(canonical, equal_to([("orig", True), ("padded", False)]))
+
+
+def test_a_near_tie_goes_to_the_more_complete_copy(monkeypatch: object) -> None:
+    import wirestory.transforms.canonical as canonical
+
+    body = " ".join(_words("w", 300))
+    texts = {
+        "orig": f"PARIS (Transcontinental Press) - {body}",
+        "copy1": f"PARIS - {body}",
+        "copy2": f"PARIS - {body}",
+    }
+    members = [_member(k, len(v.split()), None, v) for k, v in texts.items()]
+    # The two short datelines confirm each other; the wire's own is held by one copy alone,
+    # a few shingles in 300: a near tie, which the copy with more words wins.
+    assert rank_members(members)[0].doc_id == "orig"
+    monkeypatch.setattr(canonical, "NEAR_TIE", 0.0)  # type: ignore[attr-defined]
+    assert rank_members(members)[0].doc_id == "copy1"
