@@ -236,7 +236,8 @@ def _furniture_of(
 
 class StoryFurniture(beam.PTransform):
     """(label, member) -> (label, line hash) of the lines that are furniture: held by at least
-    canonical.furniture_floor(stories) stories. Keyed counts and joins, nothing gathered."""
+    canonical.furniture_floor(stories) stories. Keyed counts and joins, nothing gathered; in a
+    windowed (streaming) pipeline, per window."""
 
     def expand(self, members: beam.PCollection) -> beam.PCollection:
         line_story = (
@@ -248,7 +249,7 @@ class StoryFurniture(beam.PTransform):
             members
             | "Labels" >> beam.Keys()
             | "DistinctLabels" >> beam.Distinct()
-            | "CountStories" >> beam.combiners.Count.Globally()
+            | "CountStories" >> beam.combiners.Count.Globally().without_defaults()
         )
         counts = (
             line_story
@@ -258,7 +259,8 @@ class StoryFurniture(beam.PTransform):
         return (
             {"count": counts, "story": line_story}
             | "JoinLineCounts" >> beam.CoGroupByKey()
-            | "FurnitureLines" >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories))
+            | "FurnitureLines"
+            >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories, default_value=0))
         )
 
 
