@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from wirestory.transforms.candidates import Match, bucket_pairs, compare
-from wirestory.transforms.canonical import Member, rank_members
+from wirestory.transforms.canonical import Member, furniture_floor, rank_members, text_lines
 from wirestory.transforms.grouping import group_in_memory
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
@@ -128,26 +128,42 @@ def verified(
 
 
 def stories_from(
-    docs: Sequence[Doc], sequences: Sequence[np.ndarray], matches: Iterable[Match]
+    docs: Sequence[Doc],
+    sequences: Sequence[np.ndarray],
+    matches: Iterable[Match],
+    shingle_size: int = MinHashParams.shingle_size,
 ) -> tuple[dict[str, str], dict[str, bool]]:
-    """(doc_id -> story label, doc_id -> is canonical); a label is its core's smallest doc_id."""
+    """(doc_id -> story label, doc_id -> is canonical); a label is its core's smallest doc_id.
+    Furniture lines are counted over the groups as StoryFurniture counts them."""
     grouped, _ = group_in_memory(matches)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, doc in enumerate(docs):
         groups[grouped.get(doc.doc_id, doc.doc_id)].append(i)
+    lines = [text_lines(doc.text, shingle_size) for doc in docs]
+    holders: dict[int, set[str]] = defaultdict(set)
+    for label, members in groups.items():
+        for i in members:
+            for line, _ in lines[i]:
+                holders[line].add(label)
+    floor = furniture_floor(len(groups))
+    furniture = {line for line, labels_ in holders.items() if len(labels_) >= floor}
     labels: dict[str, str] = {}
     canonical: dict[str, bool] = {}
     for label, members in groups.items():
-        ranked = rank_members(_member(docs[i], sequences[i]) for i in members)
+        ranked = rank_members(
+            (_member(docs[i], sequences[i], lines[i]) for i in members), furniture
+        )
         for i in members:
             labels[docs[i].doc_id] = label
             canonical[docs[i].doc_id] = docs[i].doc_id == ranked[0].doc_id
     return labels, canonical
 
 
-def _member(doc: Doc, sequence: np.ndarray) -> Member:
+def _member(doc: Doc, sequence: np.ndarray, lines: tuple[tuple[int, bytes], ...]) -> Member:
     """What AssignStories knows of an article (url and sitename do not affect the ranking)."""
-    return Member(doc.doc_id, doc.word_count, doc.published, None, None, sequence.tobytes())
+    return Member(
+        doc.doc_id, doc.word_count, doc.published, None, None, sequence.tobytes(), lines=lines
+    )
 
 
 def group(docs: Sequence[Doc], params: MinHashParams) -> tuple[dict[str, str], dict[str, bool]]:
@@ -156,7 +172,7 @@ def group(docs: Sequence[Doc], params: MinHashParams) -> tuple[dict[str, str], d
         docs, params.shingle_size, params.num_perm, params.seed
     )
     found = verified(signatures, candidate_pairs(signatures, params), params)
-    return stories_from(docs, sequences, (m for _, _, m in found))
+    return stories_from(docs, sequences, (m for _, _, m in found), params.shingle_size)
 
 
 @dataclass(frozen=True)
@@ -216,6 +232,6 @@ def grid(
                     lead_shingles=lead_shingles,
                 )
                 found = verified(signatures, pairs, params)
-                labels, canonical = stories_from(docs, sequences, (m for _, _, m in found))
+                labels, canonical = stories_from(docs, sequences, (m for _, _, m in found), size)
                 edges = [(a, b) for a, b, _ in found]
                 yield GridPoint(params, labels, canonical, pairs, edges)

@@ -195,3 +195,88 @@ def test_completeness_scores_are_bit_identical_to_the_plain_loops() -> None:
                 keys = keys[:0]  # a member without keys scores -inf
             members.append(Member(f"d{i}", 1, None, None, None, keys.tobytes()))
         assert completeness(members) == _completeness_loops(members)
+
+
+PROMO = "Sign up for our morning briefing"
+
+
+def _wire_story() -> list[str]:
+    return [" ".join(_words(f"p{n}w", 40)) for n in range(6)]
+
+
+def test_furniture_lines_count_against_a_copy_and_never_confirm_it() -> None:
+    from wirestory.transforms.canonical import line_hash, text_lines
+
+    paragraphs = _wire_story()
+    padded = [paragraphs[0], PROMO, *paragraphs[1:], "By Anna Kovacs, Transcontinental Press"]
+    texts = {"orig": "\n".join(paragraphs), "padded": "\n".join(padded)}
+
+    def members() -> list[Member]:
+        return [
+            Member(
+                doc_id,
+                len(text.split()),
+                None,
+                None,
+                None,
+                shingle_sequence(normalise(text), 3).astype("<u4").tobytes(),
+                lines=text_lines(text, 3),
+            )
+            for doc_id, text in texts.items()
+        ]
+
+    # A group of two: without evidence from other stories, the longer copy wins.
+    assert rank_members(members())[0].doc_id == "padded"
+    furniture = {line_hash(normalise(PROMO)), line_hash(normalise(padded[-1]))}
+    assert rank_members(members(), furniture)[0].doc_id == "orig"
+    # Furniture only one copy holds still counts against it; shared by both, it is a tie of
+    # content that fewer furniture shingles decide.
+    texts["orig"] = "\n".join([PROMO, *paragraphs])
+    assert rank_members(members(), furniture)[0].doc_id == "orig"
+
+
+def test_assign_stories_learns_furniture_from_lines_other_stories_repeat() -> None:
+    paragraphs = _wire_story()
+    orig = "\n".join(paragraphs)
+    padded = "\n".join([paragraphs[0], PROMO, *paragraphs[1:], "Follow us on Facebook and X"])
+    articles = [
+        _article("orig", orig, D(2024, 5, 1), "one.example"),
+        _article("padded", padded, D(2024, 5, 1), "two.example"),
+    ]
+    labels = [("orig", "orig"), ("padded", "orig")]
+    # 24 other stories, each its own, carry the outlets' lines: at least the 20 stories
+    # (canonical.FURNITURE_MIN_STORIES) and 2% of the 25 that make a line furniture.
+    for n in range(24):
+        text = "\n".join([" ".join(_words(f"s{n}w", 60)), PROMO, "Follow us on Facebook and X"])
+        articles.append(_article(f"s{n:02d}", text, D(2024, 5, 2), "two.example"))
+        labels.append((f"s{n:02d}", f"s{n:02d}"))
+    match = Match("orig", "padded", 0.9, 1.0, True)
+    with local_pipeline() as p:
+        rows = (
+            p | "A" >> beam.Create(articles),
+            p | "L" >> beam.Create(labels),
+            p | "M" >> beam.Create([match]),
+        ) | AssignStories(PARAMS)
+        canonical = (
+            rows["articles"]
+            | beam.Filter(lambda r: r["story_id"] == "st_orig")
+            | beam.Map(lambda r: (r["doc_id"], r["is_canonical"]))
+        )
+        assert_that(canonical, equal_to([("orig", True), ("padded", False)]))
+
+
+def test_a_near_tie_goes_to_the_more_complete_copy(monkeypatch: object) -> None:
+    import wirestory.transforms.canonical as canonical
+
+    body = " ".join(_words("w", 300))
+    texts = {
+        "orig": f"PARIS (Transcontinental Press) - {body}",
+        "copy1": f"PARIS - {body}",
+        "copy2": f"PARIS - {body}",
+    }
+    members = [_member(k, len(v.split()), None, v) for k, v in texts.items()]
+    # The two short datelines confirm each other; the wire's own is held by one copy alone,
+    # a few shingles in 300: a near tie, which the copy with more words wins.
+    assert rank_members(members)[0].doc_id == "orig"
+    monkeypatch.setattr(canonical, "NEAR_TIE", 0.0)  # type: ignore[attr-defined]
+    assert rank_members(members)[0].doc_id == "copy1"

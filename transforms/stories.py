@@ -17,7 +17,13 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 from wirestory.transforms.candidates import Match, jaccard_score, overlap
-from wirestory.transforms.canonical import Member, joined_through, rank_members
+from wirestory.transforms.canonical import (
+    Member,
+    furniture_floor,
+    joined_through,
+    rank_members,
+    text_lines,
+)
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import MinHashParams, normalise, shingle_sequence
 
@@ -41,20 +47,23 @@ def story_id_for(label: str) -> str:
     return f"st_{label}"
 
 
-def member_of(article: ExtractedArticle, params: MinHashParams | None) -> Member:
-    """The article's canonical-choice fields, no text: with params, its shingle sequence
-    computed from the text; without, no keys yet (the signature's keys join it later)."""
-    sequence = b""
-    if params is not None:
-        keys = shingle_sequence(normalise(article.text), params.shingle_size)
-        sequence = keys.astype("<u4").tobytes()
+def member_of(article: ExtractedArticle, params: MinHashParams, sequence: bool = True) -> Member:
+    """The article's canonical-choice fields, no text: its lines (canonical.text_lines) and,
+    with `sequence`, its shingle sequence computed from the text; without, no keys yet (the
+    signature's keys join it later)."""
+    keys = b""
+    if sequence:
+        keys = (
+            shingle_sequence(normalise(article.text), params.shingle_size).astype("<u4").tobytes()
+        )
     return Member(
         article.doc_id,
         article.word_count,
         article.published,
         article.url,
         article.sitename,
-        sequence,
+        keys,
+        lines=text_lines(article.text, params.shingle_size),
     )
 
 
@@ -78,9 +87,12 @@ def exact_similarity(left: Member, right: Member) -> float:
     return jaccard_score(overlap(a, b), len(a), len(b))
 
 
-def assign_group(label: str, members_iter: Iterable[Member]) -> Iterator[tuple[str, Assignment]]:
-    """The canonical copy of one group, and every member's assignment."""
-    members = rank_members(members_iter)
+def assign_group(
+    label: str, members_iter: Iterable[Member], furniture: Iterable[int] = ()
+) -> Iterator[tuple[str, Assignment]]:
+    """The canonical copy of one group, and every member's assignment; `furniture`: the hashes
+    of the group's lines that are furniture (canonical.furniture_floor)."""
+    members = rank_members(members_iter, frozenset(furniture))
     canonical = members[0]
     story_id = story_id_for(label)
     group = _group_fields(story_id, canonical.doc_id, members)
@@ -206,6 +218,52 @@ class BuildRowsFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
 
 
+def _story_lines(item: tuple[str, Member]) -> Iterator[tuple[int, str]]:
+    label, member = item
+    for line, _ in member.lines:
+        yield line, label
+
+
+def _furniture_of(
+    item: tuple[int, dict[str, list[Any]]], stories: int
+) -> Iterator[tuple[str, int]]:
+    """(label, line hash) for every story holding the line, when the line is furniture."""
+    line, joined = item
+    if sum(joined["count"]) >= furniture_floor(stories):
+        for label in joined["story"]:
+            yield label, line
+
+
+class StoryFurniture(beam.PTransform):
+    """(label, member) -> (label, line hash) of the lines that are furniture: held by at least
+    canonical.furniture_floor(stories) stories. Keyed counts and joins, nothing gathered; in a
+    windowed (streaming) pipeline, per window."""
+
+    def expand(self, members: beam.PCollection) -> beam.PCollection:
+        line_story = (
+            members
+            | "LineStories" >> beam.FlatMap(_story_lines)
+            | "DistinctLineStory" >> beam.Distinct()
+        )
+        stories = (
+            members
+            | "Labels" >> beam.Keys()
+            | "DistinctLabels" >> beam.Distinct()
+            | "CountStories" >> beam.combiners.Count.Globally().without_defaults()
+        )
+        counts = (
+            line_story
+            | "LineOnes" >> beam.Map(lambda pair: (pair[0], 1))
+            | "StoriesPerLine" >> beam.CombinePerKey(sum)
+        )
+        return (
+            {"count": counts, "story": line_story}
+            | "JoinLineCounts" >> beam.CoGroupByKey()
+            | "FurnitureLines"
+            >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories, default_value=0))
+        )
+
+
 def _both_ends(match: Match) -> Iterator[tuple[str, Match]]:
     yield match.small, match
     yield match.large, match
@@ -232,11 +290,12 @@ class AssignStories(beam.PTransform):
             | "Oversized" >> beam.Filter(lambda item: item[1] > limit)
         )
         keyed_articles = articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a))
-        params = None if signatures else self._params
+        params, sequence = self._params, not signatures
         joined = {
             # Only the fields the canonical choice needs travel here, not the text.
             "member": articles
-            | "Members" >> beam.Map(lambda a, p: (a.doc_id, member_of(a, p)), params),
+            | "Members"
+            >> beam.Map(lambda a, p, s: (a.doc_id, member_of(a, p, s)), params, sequence),
             "label": labels,
             "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
         }
@@ -252,10 +311,12 @@ class AssignStories(beam.PTransform):
                 OVERSIZED, "oversized_members", main="members"
             )
         )
+        furniture = members.members | "Furniture" >> StoryFurniture()
         assignments = (
-            members.members
-            | "GroupStories" >> beam.GroupByKey()
-            | "PickCanonical" >> beam.FlatMapTuple(assign_group)
+            {"member": members.members, "furniture": furniture}
+            | "GroupStories" >> beam.CoGroupByKey()
+            | "PickCanonical"
+            >> beam.FlatMapTuple(lambda label, j: assign_group(label, j["member"], j["furniture"]))
         )
         combined = (
             members.oversized_members
