@@ -218,12 +218,10 @@ def test_labelled_dates(text: str, expected: datetime.date | None) -> None:
     assert labelled_date(text) == expected
 
 
-def test_printed_date_only_when_the_markup_states_none() -> None:
+def test_printed_date_when_the_markup_states_none() -> None:
     body = f"<h1>Ferry</h1><p>Updated: March 3, 2025</p><p>{PARAGRAPH}</p>"
     assert _meta("", body).published == datetime.date(2025, 3, 3)
     assert _meta("", body).stated_date is None
-    stated = '<meta property="article:published_time" content="2024-03-14">'
-    assert _meta(stated, body).published == datetime.date(2024, 3, 14)
     # A date printed in the site's footer is not the story's.
     footer = f"<h1>Ferry</h1><p>{PARAGRAPH}</p><footer>Updated: March 3, 2025</footer>"
     assert _meta("", footer).published is None
