@@ -63,6 +63,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)"
     r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
+# Scholarly citation_author tags name one author each, family name first.
+_LAST_FIRST = re.compile(r"^\s*([^,\d]+?),\s*([^,\d]+?)\s*$")
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]+\s+|\s*[|·•»]\s*")
 
 
@@ -307,7 +309,10 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
             break
     if author is None:
         for key in _AUTHOR_META:
-            if author := clean_author(meta.get(key)):
+            value = meta.get(key)
+            if key == "citation_author" and value and (parts := _LAST_FIRST.match(value)):
+                value = f"{parts.group(2)} {parts.group(1)}"  # "Roy, Aniruddha": one author
+            if author := clean_author(value):
                 break
     author = author or byline(tree)
     if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):

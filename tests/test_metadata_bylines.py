@@ -1,0 +1,55 @@
+"""Bylines reduced to names: roles after a comma, publishers, repeated words, comment authors."""
+
+from __future__ import annotations
+
+import pytest
+from wirestory.transforms.bylines import clean_author
+from wirestory.transforms.metadata import page_metadata, parse_tree
+
+PROSE = "<p>" + "The night ferry resumes its winter timetable after repairs. " * 6 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        # A later segment that names a role goes whole, "and" inside it included.
+        ("By Brett Cruz , Privacy and Digital Security Expert", "Brett Cruz"),
+        ("Rasmus Barslund, Lead Reviewer", "Rasmus Barslund"),
+        ("Manoj Jain and Jagpreet Chhatwal | Guest Columnists", "Manoj Jain, Jagpreet Chhatwal"),
+        ("Matt Check Head Winemaker", "Matt Check"),
+        # ... but a group byline stays a name.
+        (
+            "Thomas Broderick, Nalea Ko, and ACO Rankings Team",
+            "Thomas Broderick, Nalea Ko, ACO Rankings Team",
+        ),
+        # A publisher in capitals after the name; one capitalised postnominal stays.
+        ("Brian Truitt USA TODAY", "Brian Truitt"),
+        ("Sarah Knowles MW", "Sarah Knowles MW"),
+        ("JOHN SMITH", "JOHN SMITH"),
+        # Words that follow a name in comments and credits.
+        ("Help Net Security Sponsored", "Help Net Security"),
+        ("David at Example Farm", "David"),
+        # An avatar's label repeated before the name.
+        ("Yucy Yucy", "Yucy"),
+    ],
+)
+def test_byline_roles_and_publishers(byline: str, expected: str) -> None:
+    assert clean_author(byline) == expected
+
+
+def _author(head: str, body: str) -> str | None:
+    tree = parse_tree(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert tree is not None
+    return page_metadata(tree).author
+
+
+def test_a_comment_author_is_not_the_articles() -> None:
+    comments = '<div class="comment-list"><span class="comment-author">Jiobal says:</span></div>'
+    body = f"<h1>Ferry</h1><p>By Amanda</p>{PROSE}{comments}"
+    assert _author("", body) == "Amanda"
+
+
+def test_citation_author_is_family_name_first() -> None:
+    assert _author('<meta name="citation_author" content="Roy, Aniruddha">', PROSE) == (
+        "Aniruddha Roy"
+    )
