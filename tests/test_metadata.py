@@ -169,7 +169,7 @@ def test_visible_byline_when_markup_names_no_author() -> None:
             "Ada Lovelace",
         ),
         ("<span>By <a href='/ada'>Ada Lovelace</a></span>", "Ada Lovelace"),
-        ("<div>Author: <b>Ada Lovelace</b></div>", None),
+        ("<div>Author: <b>Ada Lovelace</b></div>", "Ada Lovelace"),
         # Credits that are not bylines, and a byline in the site footer.
         ("<p>Powered by WordPress</p>", None),
         ("<footer><p>By Site Owner</p></footer>", None),

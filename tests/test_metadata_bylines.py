@@ -53,3 +53,19 @@ def test_citation_author_is_family_name_first() -> None:
     assert _author('<meta name="citation_author" content="Roy, Aniruddha">', PROSE) == (
         "Aniruddha Roy"
     )
+
+
+def test_the_linked_name_after_a_printed_by() -> None:
+    body = '<h1>Ferry</h1><p>By <a href="/c/ajn">A. J. Neal</a> View In Digital Edition</p>'
+    assert _author("", body + PROSE) == "A. J. Neal"
+
+
+def test_an_author_box_with_a_bio_names_its_first_line() -> None:
+    bio = "Lauren writes about ferries, harbours and the people who keep them running. " * 2
+    box = (
+        f'<div class="author-box"><p>Author Spotlight</p><div>Lauren Vetter</div><p>{bio}</p></div>'
+    )
+    assert _author("", f"<h1>Ferry</h1>{PROSE}{box}") == "Lauren Vetter"
+    # A page container whose class names an author is not an author box.
+    page = f'<div class="single-author"><p>Skip to content</p>{PROSE * 3}</div>'
+    assert _author("", f"<h1>Ferry</h1>{page}") is None

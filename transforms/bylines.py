@@ -57,7 +57,7 @@ _NOT_A_NAME = re.compile(
     r"\d|\*|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
     rf"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
     rf"the author|undefined|null|none|unknown|name|category|webmaster|(?:{_MONTHS})\.?)$|"
-    r"^(?:updated|published|posted|last updated)\b|^/|©|\bby$",
+    r"^(?:updated|published|posted|last updated|skip to)\b|^/|©|\bby$",
     re.I,
 )
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
@@ -125,6 +125,8 @@ def _text(element: Any) -> str:
     return " ".join(" ".join(element.itertext()).split())
 
 
+# An author box (name and a short bio) is at most this long; longer is a page container.
+_MAX_AUTHOR_BOX = 600
 # A comment's author is not the article's.
 _NOT_COMMENT = (
     '[not(ancestor-or-self::*[contains(translate(@class, "COMENT", "coment"), "comment")])]'
@@ -173,6 +175,12 @@ def printed_byline(tree: Any, limit: int = 200) -> str | None:
         text = _text(element)
         if not text or len(text) > 80:
             continue
+        # "<p>By <a>A. J. Neal</a> View in digital edition</p>": the linked name after "By".
+        label = (element.text or "").strip()
+        first = element[0] if len(element) and isinstance(element[0].tag, str) else None
+        linked = _text(first) if first is not None and label and _LABEL.match(label) else ""
+        if 2 < len(linked) <= 80 and (name := clean_author(linked)):
+            return name
         if (match := _PRINTED.match(text)) and match.group(1)[0].isupper():
             if name := clean_author(match.group(1)):
                 return name
@@ -194,5 +202,13 @@ def byline(tree: Any) -> str | None:
         for element in tree.xpath(xpath)[:10]:
             text = _text(element)
             if 2 < len(text) <= 80 and (name := clean_author(text)):
+                return name
+            # An author box with a bio: its first line is the name ("Lauren Vetter" + bio).
+            if not 80 < len(text) <= _MAX_AUTHOR_BOX:
+                continue
+            # Its first line that is not a heading about authors ("Author Spotlight").
+            lines = (t.strip() for t in element.itertext() if t.strip())
+            line = next((t for t in lines if not re.search(r"\bauthors?\b", t, re.I)), "")
+            if 2 < len(line) <= 40 and (name := clean_author(line)):
                 return name
     return printed_byline(tree)
