@@ -31,3 +31,12 @@ def test_a_dated_or_signed_page_with_code_stays_an_article() -> None:
     assert _type("", f"<p>By Ada Lovelace</p>{PROSE * 3}{CODE}") == ARTICLE
     assert _type("", f"<p>Published March 3, 2025</p>{PROSE * 3}{CODE}") == ARTICLE
     assert _type("", PROSE + PROSE) == ARTICLE
+
+
+def test_a_signed_link_dense_page_is_not_a_listing() -> None:
+    # A municipal story under a long menu outside <nav>: most words are links, but it is signed.
+    menu = "".join(f'<a href="/s{i}">Secretaria municipal numero {i}</a> ' for i in range(60))
+    story = "<p>" + "A equipe registrou o arrombamento de dois veiculos na terça. " * 20 + "</p>"
+    body = f"<div>{menu}</div>{story}"
+    assert _type("", body) == "listing"
+    assert _type('<meta name="author" content="Clarissa Borba">', body) == ARTICLE

@@ -122,6 +122,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     # Undated, over half its words outside the menus in links and no <article> element: a listing.
     if (
         meta.stated_date is None
+        and meta.author is None
         and signals.article_elements == 0
         and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
     ):
