@@ -69,3 +69,23 @@ def test_an_author_box_with_a_bio_names_its_first_line() -> None:
     # A page container whose class names an author is not an author box.
     page = f'<div class="single-author"><p>Skip to content</p>{PROSE * 3}</div>'
     assert _author("", f"<h1>Ferry</h1>{page}") is None
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("CM Craig McCarthy", "Craig McCarthy"),  # an avatar's initials
+        ("NASA Goddard Staff", "NASA Goddard Staff"),
+        ("Guide by Will Judd Former Deputy Tech Editor", "Will Judd"),
+    ],
+)
+def test_initials_and_kinds_of_byline(byline: str, expected: str) -> None:
+    assert clean_author(byline) == expected
+
+
+def test_one_citation_author_tag_per_author() -> None:
+    head = "".join(
+        f'<meta name="citation_author" content="{name}">'
+        for name in ("Mahindru, Aditya", "Pradeep Patil", "Varun Agrawal")
+    )
+    assert _author(head, PROSE) == "Aditya Mahindru, Pradeep Patil, Varun Agrawal"

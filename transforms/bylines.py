@@ -14,7 +14,7 @@ from typing import Any
 _BY = re.compile(
     r"^(?:(?:written|posted|published|reviewed|edited|story|words|text|report(?:ed)?|recipe|"
     r"article|photos?|compiled|curated|authored|view all posts|all posts|more posts|articles|"
-    r"posts)\s+)*"
+    r"posts|guide|review|feature|interview|analysis|opinion|column|essay)\s+)*"
     r"by\s*[:\-]?\s+|"
     r"^(?:author|authors|written by|byline|read more about|more about|about)\s*[:\-]?\s+",
     re.I,
@@ -89,9 +89,15 @@ def _name(part: str) -> str | None:
     )
     if caps >= 2 and len(words) - caps >= 2:
         words = words[:-caps]
+    # An avatar's initials before the name ("CM Craig McCarthy").
+    if len(words) > 2 and words[0].isupper() and 1 < len(words[0]) < len(words):
+        initials = "".join(w[0] for w in words[1 : 1 + len(words[0])]).upper()
+        words = words[1:] if initials == words[0] else words
     # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
     if any(_ROLE_WORDS.search(w) for w in words[2:]):
         words = words[:2]
+        if _NOT_A_NAME.search(" ".join(words)):
+            return None
     if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
         return None
     return " ".join(words)

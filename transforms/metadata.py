@@ -55,6 +55,7 @@ _AUTHOR_META = (
     "dc.creator",
     "dcterms.creator",
     "citation_author",
+    "citation_authors",
     "byl",
     "twitter:creator",
 )
@@ -234,6 +235,17 @@ def _meta(tree: Any) -> dict[str, str]:
     return found
 
 
+def _meta_values(tree: Any) -> dict[str, list[str]]:
+    """Every value of each meta tag, in page order (a tag may repeat: one per author)."""
+    found: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = (element.get("content") or "").strip()
+        if key and content and content not in found.setdefault(key.strip().lower(), []):
+            found[key.strip().lower()].append(content)
+    return found
+
+
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     for script in tree.iter("script"):
@@ -308,11 +320,16 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
             author = clean_author(", ".join(names))
             break
     if author is None:
+        every = _meta_values(tree)
         for key in _AUTHOR_META:
-            value = meta.get(key)
-            if key == "citation_author" and value and (parts := _LAST_FIRST.match(value)):
-                value = f"{parts.group(2)} {parts.group(1)}"  # "Roy, Aniruddha": one author
-            if author := clean_author(value):
+            values = every.get(key, [])
+            if key.startswith("citation_author"):  # "Roy, Aniruddha": one author each
+                values = [
+                    f"{m.group(2)} {m.group(1)}" if (m := _LAST_FIRST.match(v)) else v
+                    for v in values
+                ]
+            # One tag per author (scholarly pages): all of them, in order.
+            if author := clean_author(", ".join(values)):
                 break
     author = author or byline(tree)
     if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):
