@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from wirestory.transforms.dates import day_first, first_date, printed_dates, vote_date
+from wirestory.transforms.dates import (
+    day_first,
+    first_date,
+    labelled_date,
+    printed_dates,
+    vote_date,
+)
 from wirestory.transforms.metadata import page_metadata, parse_stamp, parse_tree
 
 D1, D2 = datetime.date(2024, 3, 14), datetime.date(2025, 8, 19)
@@ -130,3 +136,24 @@ def test_markup_dates_written_out() -> None:
     assert parse_stamp("13/11/2025 09:21:40") == datetime.date(2025, 11, 13)
     assert parse_stamp("2024-03-14T23:30:00-05:00") == datetime.date(2024, 3, 14)
     assert parse_stamp("soon") is None and parse_stamp(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Veröffentlicht am 12. März 2025", datetime.date(2025, 3, 12)),
+        ("Publié le 3 mars 2024", datetime.date(2024, 3, 3)),
+        ("Publicado el 12 de marzo de 2025", datetime.date(2025, 3, 12)),
+        ("Pubblicato il 5 maggio 2023", datetime.date(2023, 5, 5)),
+        ("Atualizado em 1 de dezembro de 2022", datetime.date(2022, 12, 1)),
+        ("Gepubliceerd op 7 maart 2021", datetime.date(2021, 3, 7)),
+    ],
+)
+def test_labelled_dates_in_other_languages(text: str, expected: datetime.date) -> None:
+    assert labelled_date(text) == expected
+    assert first_date(text) == expected
+
+
+def test_month_names_are_whole_words() -> None:
+    assert first_date("12 main 2024") is None
+    assert first_date("12 marzo 2024") == datetime.date(2024, 3, 12)

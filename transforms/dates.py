@@ -17,39 +17,63 @@ import datetime
 import re
 from typing import Any
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_NAMES = (
+    # English (with abbreviations), then German, French, Spanish, Italian, Portuguese and Dutch
+    # full names and their unambiguous abbreviations.
+    (
+        "january",
+        "jan",
+        "januar",
+        "jänner",
+        "janvier",
+        "janv",
+        "enero",
+        "gennaio",
+        "janeiro",
+        "januari",
+    ),
+    (
+        "february",
+        "feb",
+        "februar",
+        "février",
+        "févr",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "februari",
+    ),
+    ("march", "mar", "märz", "mär", "mars", "marzo", "março", "maart", "mrt"),
+    ("april", "apr", "avril", "avr", "abril", "aprile"),
+    ("may", "mai", "mayo", "maggio", "maio", "mei"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho"),
+    ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho"),
+    ("august", "aug", "août", "agosto", "augustus"),
+    ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "setembro"),
+    ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
+    ("november", "nov", "novembre", "noviembre", "novembro"),
+    ("december", "dec", "dezember", "dez", "décembre", "déc", "diciembre", "dicembre", "dezembro"),
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+# A month name is a whole word ("mar" is not the start of "marzo", "mai" not of "main").
+_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![^\W\d_])"
 _DAY, _YEAR = r"(\d{1,2})(?:st|nd|rd|th)?", r"((?:19|20)\d\d)"
 _DATE = (
     rf"(?:({_MONTH})\.?\s+{_DAY},?\s+{_YEAR}"  # December 31, 2024
-    rf"|{_DAY}\s+({_MONTH})\.?,?\s+{_YEAR}"  # 31 December 2024
+    rf"|{_DAY}\.?\s+(?:de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?{_YEAR}"  # 31 December 2024, 31. März
     r"|((?:19|20)\d\d)-(\d\d)-(\d\d)"  # 2024-12-31
     r"|(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\11((?:19|20)\d\d)"  # 31.12.2024, 12/31/2024
     r"|((?:19|20)\d\d)/(\d{1,2})/(\d{1,2}))"  # 2024/12/31
 )
+# "Published"/"Updated" in German, French, Spanish, Italian, Portuguese and Dutch.
+_LABELS = (
+    "veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|atualizado|"
+    "pubblicato|aggiornato|gepubliceerd|bijgewerkt"
+)
 _DATE_RE = re.compile(rf"{_DATE}(?!\d)", re.I)
 _LABELLED = re.compile(
-    rf"\b(?:last\s+)?(?:updated|published|posted|modified|reviewed)(?:\s+on)?\s*:?\s*{_DATE}(?!\d)",
+    rf"\b(?:last\s+)?(?:updated|published|posted|modified|reviewed|{_LABELS})"
+    rf"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*{_DATE}(?!\d)",
     re.I,
 )
 _VISIBLE_TEXT = (
