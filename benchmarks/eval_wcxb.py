@@ -81,7 +81,9 @@ def title_match(predicted: str | None, truth: str | None) -> bool:
 def author_names(value: str | None) -> frozenset[str]:
     """The set of names in a byline, each normalised, without "by"."""
     names = (
-        normalise(re.sub(r"^\s*by\s+", "", n, flags=re.I)) for n in _NAME_SPLIT.split(value or "")
+        # "by" before a name, and "and" after an Oxford comma ("A, B, and C").
+        normalise(re.sub(r"^\s*(?:by|and)\s+", "", n, flags=re.I))
+        for n in _NAME_SPLIT.split(value or "")
     )
     return frozenset(n for n in names if n)
 

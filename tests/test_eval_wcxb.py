@@ -26,6 +26,7 @@ def test_title_author_and_date_matching_after_normalising() -> None:
     assert not wx.title_match("Story - Site", "Story")
     assert wx.author_match("By Jane Doe and John Roe", "John Roe, Jane Doe")
     assert not wx.author_match("Jane Doe", "Jane Doe, John Roe")
+    assert wx.author_match("Ann Lee, Jane Doe, John Roe", "Ann Lee, Jane Doe, and John Roe")
     assert wx.author_match(None, None) and not wx.author_match("Staff", None)
     assert wx.date_match("2024-03-14", "2024-03-14T23:00:00") and wx.date_match(None, None)
     assert not wx.date_match("2024-03-15", "2024-03-14")

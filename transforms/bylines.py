@@ -14,7 +14,7 @@ from typing import Any
 _BY = re.compile(
     r"^(?:(?:written|posted|published|reviewed|edited|story|words|text|report(?:ed)?|recipe|"
     r"article|photos?|compiled|curated|authored|view all posts|all posts|more posts|articles|"
-    r"posts)\s+)*"
+    r"posts|guide|review|feature|interview|analysis|opinion|column|essay)\s+)*"
     r"by\s*[:\-]?\s+|"
     r"^(?:author|authors|written by|byline|read more about|more about|about)\s*[:\-]?\s+",
     re.I,
@@ -23,12 +23,24 @@ _BY = re.compile(
 _GLUED_BY = re.compile(r"^(?i:(?:written|posted|authored)\s+)?[Bb]y(?=[A-Z][a-z])")
 _ROLE_WORDS = re.compile(
     r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|staff|"
-    r"producer|analyst|author|founder|ceo|director|manager|intern|photographer|"
-    r"senior|associate|contributing|managing|chief|freelance|guest|team|expert|educators?|"
+    r"producer|analyst|author|(?:co-?)?founder|ceo|director|manager|intern|photographer|"
+    r"senior|associate|contributing|managing|chief|freelance|guest|team|expert|educator|"
     r"specialist|consultant|officer|president|professor|admin|administrator|coordinator|"
-    r"strategist)\b",
+    r"strategist|reviewer|lead|head|winemaker)s?\b",
     re.I,
 )
+# A later segment naming a role ("Ada Lovelace, Privacy and Security Expert"); a group byline
+# ("and ACO Rankings Team") is a name.
+_ROLE_SEGMENT = re.compile(
+    r"\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist|producer|"
+    r"analyst|(?:co-?)?founder|ceo|director|manager|expert|specialist|consultant|officer|"
+    r"president|professor|reviewer|strategist)s?\b",
+    re.I,
+)
+_SEGMENTS = re.compile(r"\s*(?:,|;|\||•|·)\s*")
+# Words after a name that are no part of it: "Ada Lovelace Sponsored", "David at Example",
+# "Jiobal says:".
+_TRAILING_WORDS = re.compile(r"\s+(?:sponsored|at|says|said|wrote)\b.*$", re.I)
 # A byline that names a group ("The Investopedia Team", "Great Day Editorial Team") is whole.
 _GROUP_NOUN = re.compile(r"^(?:team|staff|editors|desk|newsroom)$", re.I)
 _MONTHS = (
@@ -45,7 +57,7 @@ _NOT_A_NAME = re.compile(
     r"\d|\*|^(?:sign in|sign up|log ?in|register|home|menu|search|share|comments?|reply|"
     rf"subscribe|follow|contact|more|read more|view more posts|admin|editor|anonymous|guest|"
     rf"the author|undefined|null|none|unknown|name|category|webmaster|(?:{_MONTHS})\.?)$|"
-    r"^(?:updated|published|posted|last updated)\b|^/|©|\bby$",
+    r"^(?:updated|published|posted|last updated|skip to)\b|^/|©|\bby$",
     re.I,
 )
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di"})
@@ -57,7 +69,7 @@ def _name(part: str) -> str | None:
     """One byline segment reduced to a name, or None when it names no one."""
     part = _BY.sub("", _GLUED_BY.sub("", part.strip(" -–—:|."))).strip(" -–—:|.")
     part = re.split(r"\s+[-–—]\s+|\s*[(\[]", part)[0].strip(" -–—:|.()[]")
-    part = _TRAILING_DATE.sub("", part)
+    part = _TRAILING_WORDS.sub("", _TRAILING_DATE.sub("", part))
     if (
         not part
         or _HANDLE_OR_URL.search(part)
@@ -68,9 +80,24 @@ def _name(part: str) -> str | None:
     words = part.split()
     if len(words) > 1 and _GROUP_NOUN.match(words[-1]) and len(words) <= 6:
         return part
+    # The same word twice in a row ("Yucy Yucy": an avatar's label and the name).
+    words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
+    # A publisher in capitals after a name ("Brian Truitt USA TODAY"); one capitalised word
+    # may be a postnominal ("Sarah Knowles MW").
+    caps = len(words) - next(
+        (i + 1 for i in range(len(words) - 1, -1, -1) if not words[i].isupper()), 0
+    )
+    if caps >= 2 and len(words) - caps >= 2:
+        words = words[:-caps]
+    # An avatar's initials before the name ("CM Craig McCarthy").
+    if len(words) > 2 and words[0].isupper() and 1 < len(words[0]) < len(words):
+        initials = "".join(w[0] for w in words[1 : 1 + len(words[0])]).upper()
+        words = words[1:] if initials == words[0] else words
     # A role after the name ("Harry Rabinowitz Tech Reporter"): keep two name words.
     if any(_ROLE_WORDS.search(w) for w in words[2:]):
         words = words[:2]
+        if _NOT_A_NAME.search(" ".join(words)):
+            return None
     if len(words) > 5 or all(_ROLE_WORDS.search(w) for w in words):
         return None
     return " ".join(words)
@@ -83,7 +110,10 @@ def clean_author(value: str | None) -> str | None:
     text = " ".join(unicodedata.normalize("NFKC", html.unescape(value)).split())
     text = re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     names: list[str] = []
-    for part in _NAME_SPLIT.split(_BY.sub("", text.strip(" -–—:|"))):
+    segments = _SEGMENTS.split(_BY.sub("", text.strip(" -–—:|")))
+    # After the first, segments naming a role are dropped whole ("Privacy and Security Expert").
+    text = ", ".join([segments[0], *(s for s in segments[1:] if not _ROLE_SEGMENT.search(s))])
+    for part in _NAME_SPLIT.split(text):
         name = _name(part)
         if name is None:
             continue
@@ -101,13 +131,22 @@ def _text(element: Any) -> str:
     return " ".join(" ".join(element.itertext()).split())
 
 
-_BYLINE_XPATH = (
-    '//*[@itemprop="author"]//*[@itemprop="name"]',
-    '//*[@itemprop="author"]',
-    '//a[@rel="author"]',
-    '//*[contains(@class, "author-name") or contains(@class, "author__name")'
-    ' or contains(@class, "byline__name") or contains(@class, "authorName")]',
-    '//*[contains(@class, "byline") or contains(@class, "author")]',
+# An author box (name and a short bio) is at most this long; longer is a page container.
+_MAX_AUTHOR_BOX = 600
+# A comment's author is not the article's.
+_NOT_COMMENT = (
+    '[not(ancestor-or-self::*[contains(translate(@class, "COMENT", "coment"), "comment")])]'
+)
+_BYLINE_XPATH = tuple(
+    xpath + _NOT_COMMENT
+    for xpath in (
+        '//*[@itemprop="author"]//*[@itemprop="name"]',
+        '//*[@itemprop="author"]',
+        '//a[@rel="author"]',
+        '//*[contains(@class, "author-name") or contains(@class, "author__name")'
+        ' or contains(@class, "byline__name") or contains(@class, "authorName")]',
+        '//*[contains(@class, "byline") or contains(@class, "author")]',
+    )
 )
 # A printed label before the name: "By", "Written by", "Author:".
 _LABEL = re.compile(
@@ -142,6 +181,12 @@ def printed_byline(tree: Any, limit: int = 200) -> str | None:
         text = _text(element)
         if not text or len(text) > 80:
             continue
+        # "<p>By <a>A. J. Neal</a> View in digital edition</p>": the linked name after "By".
+        label = (element.text or "").strip()
+        first = element[0] if len(element) and isinstance(element[0].tag, str) else None
+        linked = _text(first) if first is not None and label and _LABEL.match(label) else ""
+        if 2 < len(linked) <= 80 and (name := clean_author(linked)):
+            return name
         if (match := _PRINTED.match(text)) and match.group(1)[0].isupper():
             if name := clean_author(match.group(1)):
                 return name
@@ -163,5 +208,13 @@ def byline(tree: Any) -> str | None:
         for element in tree.xpath(xpath)[:10]:
             text = _text(element)
             if 2 < len(text) <= 80 and (name := clean_author(text)):
+                return name
+            # An author box with a bio: its first line is the name ("Lauren Vetter" + bio).
+            if not 80 < len(text) <= _MAX_AUTHOR_BOX:
+                continue
+            # Its first line that is not a heading about authors ("Author Spotlight").
+            lines = (t.strip() for t in element.itertext() if t.strip())
+            line = next((t for t in lines if not re.search(r"\bauthors?\b", t, re.I)), "")
+            if 2 < len(line) <= 40 and (name := clean_author(line)):
                 return name
     return printed_byline(tree)

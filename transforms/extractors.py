@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wirestory.transforms.dates import vote_date
 from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import clean_author, page_metadata, parse_tree
 from wirestory.transforms.pagetype import ARTICLE, page_signals, page_type
@@ -174,7 +175,7 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
         "url": meta.url or result.url or None,
         "title": meta.title or result.title or None,
         "author": meta.author or clean_author(result.author),
-        "published": meta.published or _guessed_date(result.date),
+        "published": vote_date({**meta.date_signals, "guess": _guessed_date(result.date)}),
         "sitename": meta.sitename or result.sitename or None,
         "language": article_language(declared, text),
         "language_declared": declared,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from wirestory.transforms.bylines import byline, clean_author
-from wirestory.transforms.dates import printed_date
+from wirestory.transforms.dates import first_date, printed_dates, vote_date
 
 _ARTICLE_TYPE_NAMES = (
     "article newsarticle blogposting report techarticle scholarlyarticle analysisnewsarticle "
@@ -55,6 +55,7 @@ _AUTHOR_META = (
     "dc.creator",
     "dcterms.creator",
     "citation_author",
+    "citation_authors",
     "byl",
     "twitter:creator",
 )
@@ -63,6 +64,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)"
     r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
+# Scholarly citation_author tags name one author each, family name first.
+_LAST_FIRST = re.compile(r"^\s*([^,\d]+?),\s*([^,\d]+?)\s*$")
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]+\s+|\s*[|·•»]\s*")
 
 
@@ -73,8 +76,10 @@ class PageMetadata:
     title: str | None = None
     author: str | None = None
     published: datetime.date | None = None
-    # The date the markup or URL states (published also takes a printed "Updated: ..." date).
+    # The date the markup or URL states (published is the vote of every date signal).
     stated_date: datetime.date | None = None
+    # Each date signal's date (dates.DATE_WEIGHTS names them); the extractor adds its guess.
+    date_signals: dict[str, datetime.date | None] = field(default_factory=dict)
     url: str | None = None
     sitename: str | None = None
     language: str | None = None
@@ -109,6 +114,13 @@ def parse_iso_date(value: Any) -> datetime.date | None:
         return datetime.date(*(int(g) for g in match.groups()))
     except ValueError:
         return None
+
+
+def parse_stamp(value: Any) -> datetime.date | None:
+    """An ISO-like stamp's date, else a written one ("Jan 17, 2025", "19/12/2025 09:21")."""
+    if date := parse_iso_date(value):
+        return date
+    return first_date(value[:60]) if isinstance(value, str) else None
 
 
 def url_date(url: str | None) -> datetime.date | None:
@@ -223,6 +235,17 @@ def _meta(tree: Any) -> dict[str, str]:
     return found
 
 
+def _meta_values(tree: Any) -> dict[str, list[str]]:
+    """Every value of each meta tag, in page order (a tag may repeat: one per author)."""
+    found: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = (element.get("content") or "").strip()
+        if key and content and content not in found.setdefault(key.strip().lower(), []):
+            found[key.strip().lower()].append(content)
+    return found
+
+
 def _json_ld(tree: Any) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     for script in tree.iter("script"):
@@ -297,27 +320,39 @@ def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
             author = clean_author(", ".join(names))
             break
     if author is None:
+        every = _meta_values(tree)
         for key in _AUTHOR_META:
-            if author := clean_author(meta.get(key)):
+            values = every.get(key, [])
+            if key.startswith("citation_author"):  # "Roy, Aniruddha": one author each
+                values = [
+                    f"{m.group(2)} {m.group(1)}" if (m := _LAST_FIRST.match(v)) else v
+                    for v in values
+                ]
+            # One tag per author (scholarly pages): all of them, in order.
+            if author := clean_author(", ".join(values)):
                 break
     author = author or byline(tree)
     if author and normalise_text(author).replace(" ", "") in _site_keys(sitename, host):
         author = byline(tree)  # the publisher's name, not a byline
 
-    published = next(
-        (d for n in articles for d in [parse_iso_date(n.get("datePublished"))] if d), None
-    )
-    published = published or next(
-        (d for key in _DATE_META for d in [parse_iso_date(meta.get(key))] if d), None
-    )
-    time_date, time_count = _time_date(tree)
-    published = published or time_date or url_date(page_url)
     lang = tree.get("lang") or tree.get("xml:lang") or meta.get("og:locale") or meta.get("language")
+    time_date, time_count = _time_date(tree)
+    signals = {
+        "json_ld": next(
+            (d for n in articles for d in [parse_stamp(n.get("datePublished"))] if d), None
+        ),
+        "meta": next((d for key in _DATE_META for d in [parse_stamp(meta.get(key))] if d), None),
+        "time": time_date,
+        "url": url_date(page_url),
+        **printed_dates(tree, h1s[0] if h1s else None, lang),
+    }
+    stated = signals["json_ld"] or signals["meta"] or signals["time"] or signals["url"]
     return PageMetadata(
         title=title,
         author=author,
-        published=published or printed_date(tree),
-        stated_date=published,
+        published=vote_date(signals),
+        stated_date=stated,
+        date_signals=signals,
         url=page_url,
         sitename=sitename,
         language=lang.strip().replace("_", "-").split("-")[0].lower() or None if lang else None,

@@ -1,9 +1,9 @@
 """Page type: is a page an article, or a listing, product, service, forum or documentation page?
 
 Generic signals only: schema.org @type in JSON-LD, og:type, the URL's shape, the share of text
-in links, and whether the page carries a headline, a byline and a date. An article is kept
-unless the evidence for another type is clear: losing an article is worse than keeping a
-listing.
+in links, code elements, and whether the page carries a headline, a byline and a date. An
+article is kept unless the evidence for another type is clear: losing an article is worse than
+keeping a listing.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ class PageSignals:
     # Words, and words in links, outside the outermost nav/header/footer/aside/menu elements.
     content_words: int = 0
     content_link_words: int = 0
+    # <code> elements (documentation and reference pages show code; most articles do not).
+    code_elements: int = 0
 
 
 def _words(text: str | None) -> int:
@@ -94,6 +96,7 @@ def page_signals(tree: Any) -> PageSignals:
         price_elements=len(root.xpath(_PRICE_XPATH)),
         content_words=max(total - chrome, 0),
         content_link_words=max(links - chrome_links, 0),
+        code_elements=sum(1 for _ in root.iter("code")),
     )
 
 
@@ -101,6 +104,10 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     """ARTICLE, or the non-article type the evidence points to."""
     if text_words == 0 or (signals.chrome_only and text_words < _MIN_NON_CHROME_WORDS):
         return "navigation"
+    # No date (stated or printed), no byline, and code: documentation, whatever its markup
+    # says (documentation sites mark their pages up as TechArticle or Article too).
+    if meta.published is None and meta.author is None and signals.code_elements > 0:
+        return "documentation"
     ld = meta.ld_types
     if ld & ARTICLE_TYPES or meta.og_type == ARTICLE:
         return ARTICLE
@@ -115,6 +122,7 @@ def page_type(meta: PageMetadata, signals: PageSignals, text_words: int) -> str:
     # Undated, over half its words outside the menus in links and no <article> element: a listing.
     if (
         meta.stated_date is None
+        and meta.author is None
         and signals.article_elements == 0
         and signals.content_link_words > _MAX_LINK_SHARE * signals.content_words
     ):
