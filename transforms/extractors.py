@@ -170,14 +170,16 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
             text = second_text
             result = result if result is not None else second
     text = drop_repeated_lines(text, settings.repeat_min_words)
-    if settings.consensus_agree > 0:
+    kind = page_type(meta, signals, count_words(text)) if settings.detect_page_type else ARTICLE
+    # The other extractors vote only on articles: a rejected page's text is never kept.
+    if result is not None and kind == ARTICLE and settings.consensus_agree > 0:
         agreed = consensus_text(
             text, other_texts(html), settings.consensus_agree, settings.consensus_pair
         )
         if agreed is not None:
             text = drop_repeated_lines(tidy_paragraphs(agreed), settings.repeat_min_words)
-    words = count_words(text)
-    kind = page_type(meta, signals, words) if settings.detect_page_type else ARTICLE
+            if settings.detect_page_type:
+                kind = page_type(meta, signals, count_words(text))
     if result is None:
         return {"text": "", "page_type": kind}
     declared = declared_language(meta.language or html_language(content))
