@@ -10,6 +10,11 @@ eval_wcxb.py for the pipeline's numbers). Time: CPU seconds per page of the pass
 runs, so other load on the machine does not blur the comparison. Delete .bench/tune/ after a
 change to trafilatura or to the pipeline's text clean-up to run the passes again.
 
+Other extractors (OTHERS: resiliparse, readability, jusText, boilerpy3, goose3, trafilatura's
+baseline and html2txt) are passes too, to measure them alone and the pipeline's consensus vote
+(transforms/consensus.py); boilerpy3 and goose3 are not project dependencies: install them to run
+their passes.
+
     python -m benchmarks.tune_extraction            # run missing passes, print the table
     python -m benchmarks.tune_extraction --markdown # the same as a Markdown table
 """
@@ -156,6 +161,8 @@ def _run_pass(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
     if name in OTHERS:
         try:
             text = tidy_paragraphs(OTHERS[name](html) or "")
+        except ImportError:  # not installed: no pass rather than a cached empty one
+            raise
         except Exception:  # a crash is an empty text
             text = ""
         return key, {"text": text, "words": count_words(text), "cpu": time.process_time() - start}
