@@ -10,6 +10,11 @@ eval_wcxb.py for the pipeline's numbers). Time: CPU seconds per page of the pass
 runs, so other load on the machine does not blur the comparison. Delete .bench/tune/ after a
 change to trafilatura or to the pipeline's text clean-up to run the passes again.
 
+Other extractors (OTHERS: resiliparse, readability, jusText, boilerpy3, goose3, trafilatura's
+baseline and html2txt) are passes too, to measure them alone and the pipeline's consensus vote
+(transforms/consensus.py); boilerpy3 and goose3 are not project dependencies: install them to run
+their passes.
+
     python -m benchmarks.tune_extraction            # run missing passes, print the table
     python -m benchmarks.tune_extraction --markdown # the same as a Markdown table
 """
@@ -22,12 +27,13 @@ import json
 import pickle
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wirestory.transforms.consensus import consensus_text
 from wirestory.transforms.extractors import (
     count_words,
     drop_repeated_lines,
@@ -49,6 +55,64 @@ PASSES: dict[str, dict[str, Any]] = {
     "no_tables": {"fast": False, "include_tables": False},
     # The pipeline's second pass: the same text as "recall", without trafilatura's metadata.
     "recall_text": {"fast": False, "favor_recall": True, "with_metadata": False},
+}
+
+
+def _resiliparse(html: str, **options: Any) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(html, main_content=True, **options)
+
+
+def _readability(html: str) -> str:
+    from readability import Document
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(Document(html).summary(html_partial=True), alt_texts=False)
+
+
+def _justext(html: str) -> str:
+    import justext
+
+    paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def _boilerpy3(html: str) -> str:
+    from boilerpy3 import extractors
+
+    return extractors.ArticleExtractor(raise_on_failure=False).get_content(html)
+
+
+def _goose(html: str) -> str:
+    from goose3 import Goose
+
+    with Goose() as goose:
+        return goose.extract(raw_html=html).cleaned_text
+
+
+def _baseline(html: str) -> str:
+    from trafilatura import baseline
+
+    return baseline(html)[1]
+
+
+def _html2txt(html: str) -> str:
+    from trafilatura import html2txt
+
+    return html2txt(html)
+
+
+# Other extractors: name -> function of the page's HTML to its text (measured, not in the pipeline).
+OTHERS: dict[str, Callable[[str], str]] = {
+    "resiliparse": _resiliparse,
+    "resiliparse_noalt": lambda html: _resiliparse(html, alt_texts=False),
+    "readability": _readability,
+    "justext": _justext,
+    "boilerpy3": _boilerpy3,
+    "goose3": _goose,
+    "tf_baseline": _baseline,
+    "tf_html2txt": _html2txt,
 }
 
 
@@ -94,6 +158,14 @@ def _run_pass(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
         tree = parse_tree(html)
         words = page_signals(tree).body_words if tree is not None else 0
         return key, {"body_words": words, "cpu": time.process_time() - start}
+    if name in OTHERS:
+        try:
+            text = tidy_paragraphs(OTHERS[name](html) or "")
+        except ImportError:  # not installed: no pass rather than a cached empty one
+            raise
+        except Exception:  # a crash is an empty text
+            text = ""
+        return key, {"text": text, "words": count_words(text), "cpu": time.process_time() - start}
     from wirestory.transforms.extractors import _trafilatura
 
     lib = _trafilatura()
@@ -147,17 +219,47 @@ def retry(share: float, ratio: float, repeat_min_words: int | None = None) -> St
     return pick
 
 
+# The pipeline's other extractors (transforms/consensus.py OTHERS, same order) as cached passes.
+CONSENSUS_PASSES = ("resiliparse_noalt", "tf_baseline", "justext", "readability")
+
+
+def consensus(agree: float, pair: float, share: float = 0.7, ratio: float = 0.9) -> Strategy:
+    """The pipeline's rule after `retry`: the other extractors' consensus text replaces the
+    first when none of them agrees with it (transforms/consensus.consensus_text)."""
+    first = retry(share, ratio, 10)
+
+    def pick(key: str, runs: dict[str, dict[str, dict[str, Any]]]) -> tuple[str, list[str]]:
+        text, ran = first(key, runs)
+
+        def others() -> Iterator[tuple[str, str]]:
+            for name in CONSENSUS_PASSES:
+                ran.append(name)
+                yield name, runs[name][key]["text"]
+
+        agreed = consensus_text(text, others(), agree, pair)
+        if agreed is not None:
+            text = drop_repeated_lines(tidy_paragraphs(agreed), 10)
+        return text, ran
+
+    return pick
+
+
 def strategies() -> dict[str, tuple[Strategy, list[str]]]:
     """Candidate strategies and the passes each needs."""
     out: dict[str, tuple[Strategy, list[str]]] = {
         name: (single(name), [name]) for name in PASSES if name != "recall_text"
     }
+    out.update({name: (single(name), [name]) for name in OTHERS})
     needs = ["default", "recall_text", "signals"]
     for share, ratio in ((0.5, 0.5), (0.5, 0.7), (0.7, 0.7), (0.7, 0.9), (0.7, 1.0), (1.0, 0.9)):
         out[f"default, recall if <{share} of page, wins <{ratio}"] = (retry(share, ratio), needs)
     for share, ratio in ((0.5, 0.5), (0.7, 0.9)):
         name = f"default, recall if <{share} of page, wins <{ratio}, repeats dropped"
         out[name] = (retry(share, ratio, 10), needs)
+    needs = [*needs, *CONSENSUS_PASSES]
+    for agree, pair in ((0.9, 0.9), (0.925, 0.9), (0.925, 0.85), (0.95, 0.9)):
+        name = f"the above, consensus if none agrees >={agree}, pair >={pair}"
+        out[name] = (consensus(agree, pair), needs)
     return out
 
 

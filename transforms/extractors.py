@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wirestory.transforms.consensus import consensus_text, other_texts
 from wirestory.transforms.dates import vote_date
 from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import clean_author, page_metadata, parse_tree
@@ -33,8 +34,11 @@ class ExtractionSettings:
     fast=True, for 0.960 vs 0.962 on the 181 pages. When the text holds under
     `second_pass_share` of the page's words, a favor_recall pass runs too (text only) and wins
     when the first text is under `second_pass_ratio` of its length. A line of at least
-    `repeat_min_words` words that repeats an earlier line of the same text is dropped.
-    Measured in BENCHMARKS.md (benchmarks/tune_extraction.py).
+    `repeat_min_words` words that repeats an earlier line of the same text is dropped. When no
+    other extractor agrees with that text (word-bag F1 under `consensus_agree`) but two of them
+    agree with each other (at least `consensus_pair`), their consensus text replaces it
+    (transforms/consensus.py; `consensus_agree=0` turns this off). Measured in BENCHMARKS.md
+    (benchmarks/tune_extraction.py).
     """
 
     fast: bool = False
@@ -42,6 +46,8 @@ class ExtractionSettings:
     second_pass_share: float = 0.7
     second_pass_ratio: float = 0.9
     repeat_min_words: int = 10
+    consensus_agree: float = 0.925
+    consensus_pair: float = 0.9
     detect_page_type: bool = True
     max_seconds: float = 20.0
     max_memory_bytes: int = 2 * 1024**3
@@ -165,8 +171,16 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
             text = second_text
             result = result if result is not None else second
     text = drop_repeated_lines(text, settings.repeat_min_words)
-    words = count_words(text)
-    kind = page_type(meta, signals, words) if settings.detect_page_type else ARTICLE
+    kind = page_type(meta, signals, count_words(text)) if settings.detect_page_type else ARTICLE
+    # The other extractors vote only on articles: a rejected page's text is never kept.
+    if result is not None and kind == ARTICLE and settings.consensus_agree > 0:
+        agreed = consensus_text(
+            text, other_texts(html), settings.consensus_agree, settings.consensus_pair
+        )
+        if agreed is not None:
+            text = drop_repeated_lines(tidy_paragraphs(agreed), settings.repeat_min_words)
+            if settings.detect_page_type:
+                kind = page_type(meta, signals, count_words(text))
     if result is None:
         return {"text": "", "page_type": kind}
     declared = declared_language(meta.language or html_language(content))
