@@ -215,6 +215,8 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
     columns = [
         "doc_id",
         "source_uri",
+        "url",
+        "sitename",
         "story_id",
         "is_canonical",
         "text",
@@ -224,6 +226,44 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
     rows = pq.read_table(out_dir / "articles", columns=columns).to_pylist()
     root = str(corpus_dir.resolve())
     return {relative_path(row["source_uri"], root): row for row in rows}
+
+
+def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str, tuple[str, int]]:
+    """Per row, the text and word count the run's grouping read: the stored text without the
+    run's chrome lines (its `chrome` table, at the default rule, as the bench runs). A page more
+    than 80% chrome is stored whole (README, "Page chrome") but grouped without them, so an
+    offline regrouping of stored texts must strip them again; other pages are stored stripped."""
+    from collections import defaultdict
+
+    from deltalake import DeltaTable
+    from wirestory.transforms.chrome import (
+        ChromeCount,
+        ChromeRule,
+        chrome_lines,
+        site_of,
+        strip_chrome,
+    )
+    from wirestory.transforms.records import ExtractedArticle
+
+    pages: dict[tuple[str, str], int] = defaultdict(int)  # summed over the run's batches
+    table = DeltaTable(str(out_dir / "chrome"))
+    for c in table.to_pyarrow_table(columns=["site", "line_hash", "pages"]).to_pylist():
+        pages[(c["site"], c["line_hash"])] += c["pages"]
+    by_site: dict[str, list[ChromeCount]] = defaultdict(list)
+    for (site, digest), n in pages.items():
+        by_site[site].append(ChromeCount(site, digest, n))
+    rule = ChromeRule()
+    lines = {site: chrome_lines(counts, rule) for site, counts in by_site.items()}
+    out = {}
+    for path, r in rows.items():
+        article = ExtractedArticle(
+            r["doc_id"], r["source_uri"], r["url"], None, None, r["published"],
+            r["sitename"], None, r["text"], r["word_count"],
+        )  # fmt: skip
+        chrome = lines.get(site_of(article), frozenset())
+        grouped = strip_chrome(article, chrome, rule.max_page_share) if chrome else article
+        out[path] = (grouped.text, grouped.word_count)
+    return out
 
 
 def score_run(

@@ -251,7 +251,7 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
     """Every requested section for one corpus size."""
     from benchmarks.bench_dedup import signature_timings
     from benchmarks.bench_speed import extraction_limit, run_wirestory
-    from benchmarks.dedup_metrics import read_run, score_run
+    from benchmarks.dedup_metrics import grouped_texts, read_run, score_run
     from benchmarks.dedup_offline import Doc
     from benchmarks.synd_corpus import ensure_corpus
 
@@ -287,8 +287,9 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
         size["quality"] = _quality(score_run(truth, labels, canonical, tokens))
         if args.easy and n == args.grid_docs:
             size["quality_easy"] = _easy_quality(n, args)
+    grouped = grouped_texts(output, rows)  # what grouping read (chrome stripped)
     docs = sorted(
-        (Doc(r["doc_id"], r["text"], r["word_count"], r["published"]) for r in rows.values()),
+        (Doc(r["doc_id"], *grouped[f], r["published"]) for f, r in rows.items()),
         key=lambda d: d.doc_id,
     )
     file_of = {r["doc_id"]: f for f, r in rows.items()}
