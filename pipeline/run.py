@@ -35,6 +35,10 @@ def package_versions(packages: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
     return versions
 
 
+def _asdict_or_none(settings: Any) -> dict[str, Any] | None:
+    return None if settings is None else dataclasses.asdict(settings)
+
+
 def check_inputs(patterns: list[str]) -> int:
     """Fails early, with the culprit named, when an input matches nothing.
 
@@ -122,6 +126,8 @@ def run(
                 "minhash": dataclasses.asdict(params),
                 "read_limits": dataclasses.asdict(wirestory.read_limits()),
                 "extraction": dataclasses.asdict(wirestory.extraction_settings()),
+                # The page-chrome rule grouping ran with (None: chrome kept, --chrome-min-pages 0).
+                "chrome": _asdict_or_none(wirestory.chrome_rule()),
                 "cc_rounds": wirestory.cc_rounds,
                 "extract_processes": wirestory.extract_processes,
             },
