@@ -230,10 +230,10 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
 
 def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str, tuple[str, int]]:
     """Per row, the text and word count the run's grouping read: the stored text without the
-    run's chrome lines (its `chrome` table, at the default rule, as the bench runs). A page more
+    run's chrome lines (its `chrome` table, under the rule its manifest states). A page more
     than 80% chrome is stored whole (README, "Page chrome") but grouped without them, so an
     offline regrouping of stored texts must strip them again; other pages are stored stripped."""
-    from collections import defaultdict
+    import json
 
     from deltalake import DeltaTable
     from wirestory.transforms.chrome import (
@@ -252,7 +252,11 @@ def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str
     by_site: dict[str, list[ChromeCount]] = defaultdict(list)
     for (site, digest), n in pages.items():
         by_site[site].append(ChromeCount(site, digest, n))
-    rule = ChromeRule()
+    manifest = out_dir / "manifest.json"
+    stated = json.loads(manifest.read_text())["parameters"] if manifest.is_file() else {}
+    if "chrome" in stated and stated["chrome"] is None:  # the run kept chrome
+        return {path: (r["text"], r["word_count"]) for path, r in rows.items()}
+    rule = ChromeRule(**stated["chrome"]) if stated.get("chrome") else ChromeRule()
     lines = {site: chrome_lines(counts, rule) for site, counts in by_site.items()}
     out = {}
     for path, r in rows.items():
