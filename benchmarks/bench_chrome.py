@@ -124,15 +124,10 @@ def offline_chrome(rows: dict[str, dict[str, Any]], rule: Any) -> dict[str, dict
 
     from wirestory.transforms.chrome import ChromeCount, chrome_lines, site_of, strip_chrome
     from wirestory.transforms.chrome import page_lines as lines_of
-    from wirestory.transforms.records import ExtractedArticle
 
-    def article(row: dict[str, Any]) -> ExtractedArticle:
-        return ExtractedArticle(
-            row["doc_id"], row["source_uri"], row["url"], None, None, row["published"],
-            row["sitename"], None, row["text"], row["word_count"],
-        )  # fmt: skip
+    from benchmarks.dedup_metrics import article_of
 
-    articles = {path: article(row) for path, row in rows.items()}
+    articles = {path: article_of(row) for path, row in rows.items()}
     counts: Counter[tuple[str, str]] = Counter()
     for a in articles.values():
         site = site_of(a)

@@ -228,6 +228,16 @@ def read_run(out_dir: Path, corpus_dir: Path) -> dict[str, dict[str, Any]]:
     return {relative_path(row["source_uri"], root): row for row in rows}
 
 
+def article_of(row: Mapping[str, Any]) -> Any:
+    """An articles-table row (read_run's columns) as the ExtractedArticle chrome removal takes."""
+    from wirestory.transforms.records import ExtractedArticle
+
+    return ExtractedArticle(
+        row["doc_id"], row["source_uri"], row["url"], None, None, row["published"],
+        row["sitename"], None, row["text"], row["word_count"],
+    )  # fmt: skip
+
+
 def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str, tuple[str, int]]:
     """Per row, the text and word count the run's grouping read: the stored text without the
     run's chrome lines (its `chrome` table, under the rule its manifest states). A page more
@@ -243,7 +253,6 @@ def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str
         site_of,
         strip_chrome,
     )
-    from wirestory.transforms.records import ExtractedArticle
 
     pages: dict[tuple[str, str], int] = defaultdict(int)  # summed over the run's batches
     table = DeltaTable(str(out_dir / "chrome"))
@@ -260,10 +269,7 @@ def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str
     lines = {site: chrome_lines(counts, rule) for site, counts in by_site.items()}
     out = {}
     for path, r in rows.items():
-        article = ExtractedArticle(
-            r["doc_id"], r["source_uri"], r["url"], None, None, r["published"],
-            r["sitename"], None, r["text"], r["word_count"],
-        )  # fmt: skip
+        article = article_of(r)
         chrome = lines.get(site_of(article), frozenset())
         grouped = strip_chrome(article, chrome, rule.max_page_share) if chrome else article
         out[path] = (grouped.text, grouped.word_count)
