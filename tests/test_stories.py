@@ -280,3 +280,27 @@ def test_a_near_tie_goes_to_the_more_complete_copy(monkeypatch: object) -> None:
     assert rank_members(members)[0].doc_id == "orig"
     monkeypatch.setattr(canonical, "NEAR_TIE", 0.0)  # type: ignore[attr-defined]
     assert rank_members(members)[0].doc_id == "copy1"
+
+
+def test_link_lines_are_keyed_by_their_label_and_become_furniture() -> None:
+    from wirestory.transforms.canonical import text_lines
+
+    def keys(text: str) -> set[int]:
+        return {key for key, _ in text_lines(text, 3)}
+
+    # Two outlets' link lines to different stories share one key: counted across stories,
+    # the label becomes furniture like "Sign up for our morning briefing" does.
+    first = keys("RELATED: Storm closes schools across the county")
+    assert first == keys("RELATED: Central bank holds rates for a third month")
+    assert first != keys("READ MORE: Central bank holds rates for a third month")
+    # A long line opening with a name and a colon is a quote: keyed by its words.
+    quote = "Smith: " + " ".join(_words("q", 30))
+    assert keys(quote) != keys("Smith: " + " ".join(_words("r", 30)))
+
+    paragraphs = _wire_story()
+    linked = [*paragraphs[:3], "RELATED: Storm closes schools across the county", *paragraphs[3:]]
+    texts = {"orig": "\n".join(paragraphs), "linked": "\n".join(linked)}
+    members = [_member(k, len(v.split()), None, v) for k, v in texts.items()]
+    members = [Member(**{**m.__dict__, "lines": text_lines(texts[m.doc_id], 3)}) for m in members]
+    assert rank_members(members)[0].doc_id == "linked"  # no evidence: the longer copy
+    assert rank_members(members, first)[0].doc_id == "orig"

@@ -71,6 +71,7 @@ _LABELS = (
     "pubblicato|aggiornato|gepubliceerd|bijgewerkt"
 )
 _DATE_RE = re.compile(rf"{_DATE}(?!\d)", re.I)
+DATE_RE = _DATE_RE  # a printed date anywhere in a line (transforms/edges.py)
 _LABELLED = re.compile(
     rf"\b(?:last\s+)?(?:updated|published|posted|modified|reviewed|{_LABELS})"
     rf"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*{_DATE}(?!\d)",

@@ -13,6 +13,7 @@ from typing import Any
 
 from wirestory.transforms.consensus import consensus_text, other_texts
 from wirestory.transforms.dates import vote_date
+from wirestory.transforms.edges import strip_edge_metadata
 from wirestory.transforms.language import article_language, declared_language, detect_language
 from wirestory.transforms.metadata import clean_author, page_metadata, parse_tree
 from wirestory.transforms.pagetype import ARTICLE, page_signals, page_type
@@ -49,6 +50,7 @@ class ExtractionSettings:
     consensus_agree: float = 0.925
     consensus_pair: float = 0.9
     detect_page_type: bool = True
+    strip_edge_metadata: bool = True  # the page's headline and date lines (transforms/edges.py)
     max_seconds: float = 20.0
     max_memory_bytes: int = 2 * 1024**3
 
@@ -183,11 +185,14 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
                 kind = page_type(meta, signals, count_words(text))
     if result is None:
         return {"text": "", "page_type": kind}
+    title = meta.title or result.title or None
+    if settings.strip_edge_metadata:
+        text = strip_edge_metadata(text, title)
     declared = declared_language(meta.language or html_language(content))
     # What the markup states (JSON-LD, meta tags, <h1>, <time>) beats trafilatura's guesses.
     return {
         "url": meta.url or result.url or None,
-        "title": meta.title or result.title or None,
+        "title": title,
         "author": meta.author or clean_author(result.author),
         "published": vote_date({**meta.date_signals, "guess": _guessed_date(result.date)}),
         "sitename": meta.sitename or result.sitename or None,
