@@ -163,3 +163,20 @@ def test_flags_feed_the_rule_and_are_checked() -> None:
     assert WirestoryOptions(["--chrome-min-pages", "0"]).chrome_rule() is None
     with pytest.raises(UsageError, match="--chrome-min-share"):
         flags.validate({**flags.DEFAULTS, "chrome_min_share": 0})
+
+
+def test_headline_and_date_lines_left_at_the_edges_by_chrome_removal_are_dropped() -> None:
+    import dataclasses
+
+    body = [
+        "The ferry service to the island resumed on Monday after a week of storms.",
+        "Operators said the timetable would return to normal by the end of the month.",
+    ]
+    headline = "Ferry service resumes after storms"
+    # The template prints headline and date inside the extracted block, between the cookie
+    # banner and menu above and the body below: not at an edge until the chrome goes.
+    page = _article("gazette.example", 1, [COOKIE, MENU, headline, "March 4, 2024", *body])
+    page = dataclasses.replace(page, title=headline)
+    clean = strip_chrome(page, {line_hash(COOKIE), line_hash(MENU)})
+    assert clean.text == "\n".join(body)
+    assert clean.word_count == len(" ".join(body).split())

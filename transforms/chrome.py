@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import apache_beam as beam
+from wirestory.transforms.edges import strip_edge_metadata
 from wirestory.transforms.extractors import count_words
 from wirestory.transforms.history import BucketFiles
 from wirestory.transforms.records import ExtractedArticle
@@ -165,7 +166,8 @@ def chrome_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> frozenset[s
 def strip_chrome(
     article: ExtractedArticle, chrome: Iterable[str], max_page_share: float = 1.0
 ) -> ExtractedArticle:
-    """The article without its chrome lines. Its text (what grouping reads) always loses them;
+    """The article without its chrome lines, and then without the page-metadata lines that were
+    inside them (transforms/edges.py). Its text (what grouping reads) always loses them;
     when they hold more than max_page_share of its tokens, the text as extracted is kept for
     storage (`kept_text`)."""
     chrome = frozenset(chrome)
@@ -173,7 +175,8 @@ def strip_chrome(
     kept = [line for line in lines if line_hash(line) not in chrome]
     if len(kept) == len(lines):
         return article
-    text = "\n".join(kept).strip()
+    # Without the chrome around them, the page's headline and date lines may now be the edges.
+    text = strip_edge_metadata("\n".join(kept).strip(), article.title)
     words = count_words(text)
     # Shared in tokens, the unit of shingles: a character in scripts without spaces.
     total, left = len(normalise(article.text)), len(normalise(text))
