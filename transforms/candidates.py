@@ -202,29 +202,50 @@ class PackBandsFn(beam.DoFn):
 
 
 class BucketPairsFn(beam.DoFn):
-    """Emits the candidate (smaller_id, larger_id) pairs of every LSH bucket of one shard."""
+    """Shards of band entries -> (left_id, [right_id, ...]): the candidate (smaller, larger) id
+    pairs of every LSH bucket, packed per bundle and left document (a pair met in several bands
+    of the bundle once), at most _PACK pairs held before a flush."""
+
+    def start_bundle(self) -> None:
+        self._rights: dict[tuple[Any, str], set[str]] = {}
+        self._held = 0
 
     def process(
-        self, shard: tuple[int, Iterable[list[tuple[bytes, str]]]]
-    ) -> Iterator[tuple[str, str]]:
+        self,
+        shard: tuple[int, Iterable[list[tuple[bytes, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Any]:
         buckets: dict[bytes, set[str]] = {}
         for pack in shard[1]:
             for key, doc_id in pack:
                 buckets.setdefault(key, set()).add(doc_id)
         for members in buckets.values():
             if len(members) > 1:
-                yield from bucket_pairs(sorted(members))
+                for left, right in bucket_pairs(sorted(members)):
+                    rights = self._rights.setdefault((window, left), set())
+                    self._held += right not in rights
+                    rights.add(right)
+        if self._held >= _PACK:
+            yield from self._flush()
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        yield from self._flush()
+
+    def _flush(self) -> Iterator[WindowedValue]:
+        for (window, left), rights in self._rights.items():
+            yield WindowedValue((left, sorted(rights)), window.max_timestamp(), (window,))
+        self._rights, self._held = {}, 0
 
 
 def _with_left_signature(
     item: tuple[str, dict[str, list[Any]]],
 ) -> Iterator[tuple[str, Signature]]:
-    """(right_id, left signature) for every candidate pair whose left document is this one;
-    a pair met in several bands is verified once."""
+    """(right_id, left signature) for every candidate pair whose left document is this one (its
+    packs of right ids); a pair met in several bands is verified once."""
     _, joined = item
     if joined["pairs"] and joined["signature"]:
         left = joined["signature"][0]
-        for right_id in sorted(set(joined["pairs"])):
+        for right_id in sorted({right for pack in joined["pairs"] for right in pack}):
             yield right_id, left
 
 
@@ -269,7 +290,7 @@ class FindSimilarPairs(beam.PTransform):
             )
             | "GroupShards" >> beam.GroupByKey()
             # The same pair meets in several bands: JoinLeft verifies it once.
-            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, str])
+            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, list[str]])
         )
         lefts = (
             {"pairs": pairs, "signature": by_id}

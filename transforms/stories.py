@@ -16,6 +16,7 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
+from apache_beam.utils.windowed_value import WindowedValue
 from wirestory.transforms.candidates import Match, jaccard_score, overlap
 from wirestory.transforms.canonical import (
     Member,
@@ -218,47 +219,70 @@ class BuildRowsFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
 
 
-def _story_lines(item: tuple[str, Member]) -> Iterator[tuple[int, str]]:
-    label, member = item
-    for line, _ in member.lines:
-        yield line, label
+# Line holders travel packed, like the band entries (candidates.py): (line, label) pairs go to one
+# of _LINE_SHARDS shards by line hash, each bundle emitting a shard's distinct pairs together,
+# at most _PACK to an element. A shard holds 1/_LINE_SHARDS of the run's distinct pairs, and one
+# line's labels at most (the stories holding it).
+_LINE_SHARDS = 1024
+_PACK = 4096
+
+
+class PackLinesFn(beam.DoFn):
+    """(label, member) -> (shard, [(line hash, label), ...]): each bundle's distinct line holders
+    per window and line shard."""
+
+    def start_bundle(self) -> None:
+        self._packs: dict[tuple[Any, int], set[tuple[int, str]]] = {}
+
+    def process(
+        self, item: tuple[str, Member], window: Any = beam.DoFn.WindowParam
+    ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+        label, member = item
+        for line, _ in member.lines:
+            shard = line % _LINE_SHARDS
+            pack = self._packs.setdefault((window, shard), set())
+            pack.add((line, label))
+            if len(pack) >= _PACK:
+                yield shard, sorted(self._packs.pop((window, shard)))
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for (window, shard), pack in self._packs.items():
+            yield WindowedValue((shard, sorted(pack)), window.max_timestamp(), (window,))
+        self._packs = {}
 
 
 def _furniture_of(
-    item: tuple[int, dict[str, list[Any]]], stories: int
+    item: tuple[int, Iterable[list[tuple[int, str]]]], stories: int
 ) -> Iterator[tuple[str, int]]:
-    """(label, line hash) for every story holding the line, when the line is furniture."""
-    line, joined = item
-    if sum(joined["count"]) >= furniture_floor(stories):
-        for label in joined["story"]:
-            yield label, line
+    """(label, line hash) for every story holding a line of this shard that is furniture."""
+    holders: dict[int, set[str]] = {}
+    for pack in item[1]:
+        for line, label in pack:
+            holders.setdefault(line, set()).add(label)
+    floor = furniture_floor(stories)
+    for line, labels in holders.items():
+        if len(labels) >= floor:
+            for label in labels:
+                yield label, line
 
 
 class StoryFurniture(beam.PTransform):
     """(label, member) -> (label, line hash) of the lines that are furniture: held by at least
-    canonical.furniture_floor(stories) stories. Keyed counts and joins, nothing gathered; in a
-    windowed (streaming) pipeline, per window."""
+    canonical.furniture_floor(stories) stories. One packed shuffle by line shard counts each
+    line's distinct stories; in a windowed (streaming) pipeline, per window."""
 
     def expand(self, members: beam.PCollection) -> beam.PCollection:
-        line_story = (
-            members
-            | "LineStories" >> beam.FlatMap(_story_lines)
-            | "DistinctLineStory" >> beam.Distinct()
-        )
         stories = (
             members
             | "Labels" >> beam.Keys()
             | "DistinctLabels" >> beam.Distinct()
             | "CountStories" >> beam.combiners.Count.Globally().without_defaults()
         )
-        counts = (
-            line_story
-            | "LineOnes" >> beam.Map(lambda pair: (pair[0], 1))
-            | "StoriesPerLine" >> beam.CombinePerKey(sum)
-        )
         return (
-            {"count": counts, "story": line_story}
-            | "JoinLineCounts" >> beam.CoGroupByKey()
+            members
+            | "PackLines"
+            >> beam.ParDo(PackLinesFn()).with_output_types(tuple[int, list[tuple[int, str]]])
+            | "GroupLineShards" >> beam.GroupByKey()
             | "FurnitureLines"
             >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories, default_value=0))
         )
