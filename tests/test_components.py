@@ -127,3 +127,20 @@ def test_convergence_check_is_exact_at_the_boundary() -> None:
 def test_rounds_must_be_positive() -> None:
     with pytest.raises(ValueError, match="rounds"):
         ConnectedComponents(rounds=0)
+
+
+def test_rounds_move_packs_of_edges_in_both_directions() -> None:
+    from apache_beam.transforms.window import GlobalWindow
+    from wirestory.transforms.components import PackEdgesFn, node_shard
+
+    ids = _hex_ids(3000, seed=4)
+    edges = [*_chain(ids), (ids[0], ids[0])]
+    fn = PackEdgesFn()
+    fn.start_bundle()
+    window = GlobalWindow()
+    packs = [out for edge in edges for out in fn.process(edge, window)]
+    packs += [wv.value for wv in fn.finish_bundle()]
+    directed = [e for _, pack in packs for e in pack]
+    assert sorted(directed) == sorted({*edges, *((b, a) for a, b in edges)})
+    assert all(node_shard(node) == shard for shard, pack in packs for node, _ in pack)
+    assert len(packs) <= 1024 < len(directed)

@@ -1,12 +1,17 @@
 """Connected components of an edge list, computed inside Beam with large-star/small-star rounds.
 
 Kiveris et al., "Connected Components in MapReduce and Beyond" (SoCC 2014), alternating variant.
-Every round is two keyed shuffles; no step ever sees more than one node's neighbourhood.
+Every round is two shuffles. They move packs, not single edges: a directed edge goes to one of
+_SHARDS shards by its first node, and each bundle emits a shard's edges together (at most _PACK to
+an element), so a round costs a few elements per shard rather than a few per node. A step sees
+one shard: 1/_SHARDS of the edges, each node with its whole neighbourhood, and decides every node
+exactly as the per-node large-star and small-star do, so rounds and results are unchanged.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -30,7 +35,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 # into a two-edge path) and three of margin. DEFAULT_ROUNDS = rounds_for(1e7) = 28; a run sizes
 # it from an upper bound on its documents (pipeline.run). Near-duplicate graphs (many small
 # clusters) converge in ~5 rounds, or in one where a bundle held whole components; the surplus
-# rounds then shuffle only the final star edges (about two records per node per shuffle).
+# rounds then shuffle only the final star edges (two per node, in at most one pack per shard).
 # Too few rounds never yields a wrong answer: the check round below fails the pipeline.
 _MARGIN_ROUNDS = 4
 
@@ -48,51 +53,121 @@ _NOT_CONVERGED = (
 )
 
 
-class LargeStarFn(beam.DoFn):
-    """Links every neighbour larger than the node to the smallest id in the node's neighbourhood."""
+_SHARDS = 1024
+_PACK = 4096
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
-        node, neighbours = element
-        # Two streaming passes rather than a set: once converged, a component's minimum has the
-        # whole component as neighbours. Duplicate emissions are dropped by SmallStarFn.
-        smallest = min(node, min(neighbours))
-        if smallest == node:
-            # A self-loop keeps local minima (and isolated self-loop nodes) in the edge set.
-            yield node, node
-        for neighbour in neighbours:
-            if neighbour > node:
-                yield neighbour, smallest
+Pack = tuple[int, list[tuple[str, str]]]  # (shard, [(node, other node), ...])
 
 
-class SmallStarFn(beam.DoFn):
-    """Links a node and its smaller neighbours to the smallest of them."""
+def node_shard(node: str) -> int:
+    """The shard of a node's edges: a stable hash, the same in every worker process."""
+    return zlib.crc32(node.encode("utf-8")) % _SHARDS
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
-        node, smaller = element
-        # A set dedupes across rounds; it holds only the smaller neighbours, which shrink to
-        # one per node as the stars form, so the component's hub never lands in it.
-        members = set(smaller)
-        smallest = min(members)  # members are <= node, so this is node only for a self-loop
-        yield node, smallest
-        # No (smallest, smallest) per member: once stars form, every leaf would re-emit its
-        # centre's self-loop; the centre keeps one via LargeStarFn.
-        for member in members - {node, smallest}:
-            yield member, smallest
+
+class _PackEdgesFn(beam.DoFn):
+    """Collects directed edges per window and shard of their first node; emits (shard, edges)
+    packs of at most _PACK edges, the rest when the bundle finishes."""
+
+    def start_bundle(self) -> None:
+        self._packs: dict[tuple[Any, int], set[tuple[str, str]]] = {}
+
+    def _add(self, window: Any, node: str, other: str) -> Iterator[Pack]:
+        shard = node_shard(node)
+        pack = self._packs.setdefault((window, shard), set())
+        pack.add((node, other))
+        if len(pack) >= _PACK:
+            yield shard, list(self._packs.pop((window, shard)))
+
+    def _both(self, window: Any, a: str, b: str) -> Iterator[Pack]:
+        yield from self._add(window, a, b)
+        if a != b:
+            yield from self._add(window, b, a)
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for (window, shard), pack in self._packs.items():
+            yield WindowedValue((shard, list(pack)), window.max_timestamp(), (window,))
+        self._packs = {}
+
+
+def _by_node(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
+    """A shard's packed edges as node -> the other nodes of its edges."""
+    others: dict[str, set[str]] = {}
+    for pack in packs:
+        for node, other in pack:
+            others.setdefault(node, set()).add(other)
+    return others
+
+
+class PackEdgesFn(_PackEdgesFn):
+    """Undirected edges -> packs of both directions (a self-loop once), for the first round."""
+
+    def process(self, edge: tuple[str, str], window: Any = beam.DoFn.WindowParam) -> Iterator[Pack]:
+        yield from self._both(window, *edge)
+
+
+class LargeStarFn(_PackEdgesFn):
+    """Per node of the shard: links every neighbour larger than the node to the smallest id in
+    the node's neighbourhood (and keeps a local minimum with a self-loop)."""
+
+    def process(
+        self,
+        shard: tuple[int, Iterable[list[tuple[str, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Pack]:
+        for node, neighbours in _by_node(shard[1]).items():
+            smallest = min(node, min(neighbours))
+            if smallest == node:
+                yield from self._add(window, node, node)
+            for neighbour in neighbours:
+                if neighbour > node:
+                    yield from self._add(window, neighbour, smallest)
+
+
+class SmallStarFn(_PackEdgesFn):
+    """Per node of the shard: links the node and its smaller neighbours to the smallest of them;
+    emits each edge in both directions, the next round's input."""
+
+    def process(
+        self,
+        shard: tuple[int, Iterable[list[tuple[str, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Pack]:
+        for node, members in _by_node(shard[1]).items():
+            smallest = min(members)  # members are <= node, so this is node only for a self-loop
+            yield from self._both(window, node, smallest)
+            # No (smallest, smallest) per member: once stars form, every leaf would re-emit its
+            # centre's self-loop; the centre keeps one via LargeStarFn.
+            for member in members - {node, smallest}:
+                yield from self._both(window, member, smallest)
+
+
+def _star_edges(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
+    """Small-star's own edges in a shard: (node, smaller-or-equal node), without the reversed
+    copies (those point to a larger node)."""
+    edges: dict[str, set[str]] = {}
+    for pack in packs:
+        for node, other in pack:
+            if other <= node:
+                edges.setdefault(node, set()).add(other)
+    return edges
 
 
 class AssertConvergedFn(beam.DoFn):
-    """Fails loudly unless a node's edges are identical in the last round and the check round."""
+    """Fails loudly unless every node's edges are identical in the last round and the check
+    round; emits (node, label) for every node of the shard."""
 
     def __init__(self, rounds: int):
         self._rounds = rounds
 
-    def process(self, element: tuple[str, dict[str, Iterable[str]]]) -> Iterator[tuple[str, str]]:
-        node, sides = element
-        last, check = set(sides["last"]), set(sides["check"])
-        # At the fixed point each component is a star around its minimum: one label per node.
-        if last != check or len(last) != 1:
-            raise RuntimeError(_NOT_CONVERGED.format(rounds=self._rounds, node=node))
-        yield node, last.pop()
+    def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
+        _, sides = element
+        last, check = _star_edges(sides["last"]), _star_edges(sides["check"])
+        for node in sorted(last.keys() | check.keys()):
+            labels = last.get(node)
+            # At the fixed point each component is a star around its minimum: one label per node.
+            if labels != check.get(node) or labels is None or len(labels) != 1:
+                raise RuntimeError(_NOT_CONVERGED.format(rounds=self._rounds, node=node))
+            yield node, next(iter(labels))
 
 
 class ContractBundleFn(beam.DoFn):
@@ -136,27 +211,19 @@ def _root(parent: dict[str, str], node: str) -> str:
     return node
 
 
-def _both_directions(edge: tuple[str, str]) -> Iterator[tuple[str, str]]:
-    a, b = edge
-    yield a, b
-    if a != b:
-        yield b, a
-
-
-@beam.typehints.with_input_types(tuple[str, str])
-@beam.typehints.with_output_types(tuple[str, str])
+@beam.typehints.with_input_types(Pack)
+@beam.typehints.with_output_types(Pack)
 class StarRound(beam.PTransform):
-    """One large-star then one small-star, each behind its own GroupByKey."""
+    """One large-star then one small-star, each behind its own GroupByKey (of shard packs)."""
 
-    def expand(self, edges: beam.PCollection) -> beam.PCollection:
+    def expand(self, packs: beam.PCollection) -> beam.PCollection:
         return (
-            edges
-            | "BothDirections" >> beam.FlatMap(_both_directions)
+            packs
             | "GroupNeighbours" >> beam.GroupByKey()
             # LargeStarFn emits (larger, smaller) pairs, already keyed as small-star needs.
-            | "LargeStar" >> beam.ParDo(LargeStarFn())
+            | "LargeStar" >> beam.ParDo(LargeStarFn()).with_output_types(Pack)
             | "GroupSmaller" >> beam.GroupByKey()
-            | "SmallStar" >> beam.ParDo(SmallStarFn())
+            | "SmallStar" >> beam.ParDo(SmallStarFn()).with_output_types(Pack)
         )
 
 
@@ -177,13 +244,13 @@ class ConnectedComponents(beam.PTransform):
             edges = edges | "ContractBundles" >> beam.ParDo(ContractBundleFn()).with_output_types(
                 tuple[str, str]
             )
-        # Small-star output is (node, smaller-or-equal neighbour), already keyed by node.
+        packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(Pack)
         for i in range(1, self._rounds + 1):
-            edges = edges | f"Round{i}" >> StarRound()
+            packs = packs | f"Round{i}" >> StarRound()
         # Converged iff one more round leaves every node's edges unchanged; compared per node.
-        check = edges | "CheckRound" >> StarRound()
+        check = packs | "CheckRound" >> StarRound()
         return (
-            {"last": edges, "check": check}
+            {"last": packs, "check": check}
             | "JoinLastAndCheck" >> beam.CoGroupByKey()
             | "AssertConverged" >> beam.ParDo(AssertConvergedFn(self._rounds))
         )
