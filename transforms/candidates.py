@@ -167,6 +167,8 @@ def band_entries(signature: Signature, params: MinHashParams) -> Iterator[tuple[
 # so no worker gathers more than a small share of the index.
 _BAND_SHARDS = 1024
 _PACK = 4096
+# Candidate pairs a BucketPairsFn bundle holds (deduplicated) before it flushes them (~10 MB).
+_PAIRS_HELD = 1 << 16
 
 
 def band_shard(key: bytes) -> int:
@@ -204,7 +206,7 @@ class PackBandsFn(beam.DoFn):
 class BucketPairsFn(beam.DoFn):
     """Shards of band entries -> (left_id, [right_id, ...]): the candidate (smaller, larger) id
     pairs of every LSH bucket, packed per bundle and left document (a pair met in several bands
-    of the bundle once), at most _PACK pairs held before a flush."""
+    of the bundle once), at most _PAIRS_HELD pairs held before a flush."""
 
     def start_bundle(self) -> None:
         self._rights: dict[tuple[Any, str], set[str]] = {}
@@ -225,7 +227,7 @@ class BucketPairsFn(beam.DoFn):
                     rights = self._rights.setdefault((window, left), set())
                     self._held += right not in rights
                     rights.add(right)
-        if self._held >= _PACK:
+        if self._held >= _PAIRS_HELD:
             yield from self._flush()
 
     def finish_bundle(self) -> Iterator[WindowedValue]:
