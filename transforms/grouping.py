@@ -86,6 +86,20 @@ def group_in_memory(matches: Iterable[Match]) -> tuple[dict[str, str], list[Matc
     return {node: moved.get(label, label) for node, label in labels.items()}, used
 
 
+EDGE_PAIRS = "edge_pairs"
+CONTAINED = "contained"
+
+
+def _split(match: Match) -> Iterator[Any]:
+    """A Jaccard edge (main) and its (small, large) pair, or a containment-only match keyed by
+    its shorter document."""
+    if match.is_jaccard_edge:
+        yield match
+        yield beam.pvalue.TaggedOutput(EDGE_PAIRS, (match.small, match.large))
+    else:
+        yield beam.pvalue.TaggedOutput(CONTAINED, (match.small, match))
+
+
 def _both_sizes(match: Match) -> Iterator[tuple[str, int]]:
     yield match.small, match.small_shingles
     yield match.large, match.large_shingles
@@ -173,21 +187,18 @@ class GroupMatches(beam.PTransform):
         self._rounds = rounds
 
     def expand(self, matches: beam.PCollection) -> dict[str, beam.PCollection]:
-        edges = matches | "JaccardEdges" >> beam.Filter(lambda m: m.is_jaccard_edge)
-        contains = matches | "ContainmentOnly" >> beam.Filter(lambda m: not m.is_jaccard_edge)
-        labels = (
-            edges
-            | "EdgePairs"
-            >> beam.Map(lambda m: (m.small, m.large)).with_output_types(tuple[str, str])
-            | "Components" >> ConnectedComponents(self._rounds)
+        split = matches | "SplitMatches" >> beam.FlatMap(_split).with_outputs(
+            EDGE_PAIRS, CONTAINED, main="edges"
         )
+        edges = split.edges
+        labels = split[EDGE_PAIRS] | "Components" >> ConnectedComponents(self._rounds)
         info = (
             {"label": labels, "size": matches | "Sizes" >> beam.FlatMap(_both_sizes)}
             | "JoinInfo" >> beam.CoGroupByKey()
             | "DocInfo" >> beam.FlatMap(_doc_info)
         )
         options = (
-            {"match": contains | "BySmall" >> beam.Map(lambda m: (m.small, m)), "info": info}
+            {"match": split[CONTAINED], "info": info}
             | "JoinSmall" >> beam.CoGroupByKey()
             | "ByLarge" >> beam.FlatMap(_by_large)
         )

@@ -141,9 +141,8 @@ def token_hashes(tokens: Sequence[str]) -> np.ndarray:
         _token_digests = {}
     cache = _token_digests
     blake = hashlib.blake2b
-    for token in dict.fromkeys(tokens):
-        if token not in cache:
-            cache[token] = blake(token.encode("utf-8"), digest_size=8).digest()
+    for token in set(tokens).difference(cache):
+        cache[token] = blake(token.encode("utf-8"), digest_size=8).digest()
     digests = b"".join(map(cache.__getitem__, tokens))
     return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
