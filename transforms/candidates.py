@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import apache_beam as beam
 import numpy as np
 from apache_beam.utils.windowed_value import WindowedValue
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
     MinHashParams,
@@ -262,7 +263,7 @@ class VerifyPairsFn(beam.DoFn):
         if not (joined["lefts"] and joined["signature"]):
             return
         right = joined["signature"][0]
-        for left in joined["lefts"]:
+        for left in unpacked(joined["lefts"]):
             match = compare(left, right, self._params)
             if match is not None:
                 yield match
@@ -297,7 +298,8 @@ class FindSimilarPairs(beam.PTransform):
         lefts = (
             {"pairs": pairs, "signature": by_id}
             | "JoinLeft" >> beam.CoGroupByKey()
-            | "KeyByRight" >> beam.FlatMap(_with_left_signature)
+            # Signatures are large: a bundle holds at most 4,096 of them (~8 MB) before a flush.
+            | "KeyByRight" >> beam.ParDo(PackPerKeyFn(_with_left_signature, held=4096))
         )
         return (
             {"lefts": lefts, "signature": by_id}

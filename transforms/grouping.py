@@ -33,6 +33,7 @@ from typing import Any
 import apache_beam as beam
 from wirestory.transforms.candidates import Match, pick_container
 from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 
 ATTACHED = "attached"
 
@@ -109,7 +110,7 @@ def _doc_info(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, tup
     """(doc_id, (its Jaccard group's label, or itself, its shingle count))."""
     doc_id, joined = item
     label = joined["label"][0] if joined["label"] else doc_id
-    yield doc_id, (label, max(joined["size"]))
+    yield doc_id, (label, max(unpacked(joined["size"])))
 
 
 def _by_large(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, tuple[Match, str]]]:
@@ -193,7 +194,10 @@ class GroupMatches(beam.PTransform):
         edges = split.edges
         labels = split[EDGE_PAIRS] | "Components" >> ConnectedComponents(self._rounds)
         info = (
-            {"label": labels, "size": matches | "Sizes" >> beam.FlatMap(_both_sizes)}
+            {
+                "label": labels,
+                "size": matches | "Sizes" >> beam.ParDo(PackPerKeyFn(_both_sizes, True)),
+            }
             | "JoinInfo" >> beam.CoGroupByKey()
             | "DocInfo" >> beam.FlatMap(_doc_info)
         )

@@ -25,6 +25,7 @@ from wirestory.transforms.canonical import (
     rank_members,
     text_lines,
 )
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import MinHashParams, normalise, shingle_sequence
 
@@ -118,7 +119,7 @@ def _keyed_member(
     if joined.get("keys"):  # the signature's distinct shingle keys: the set the choice uses
         member = Member(**{**member.__dict__, "sequence": joined["keys"][0]})
     label = joined["label"][0] if joined["label"] else doc_id
-    matches = tuple(sorted(set(joined["match"]), key=lambda m: (m.small, m.large)))
+    matches = tuple(sorted(set(unpacked(joined["match"])), key=lambda m: (m.small, m.large)))
     member = Member(**{**member.__dict__, "matches": matches})
     if label not in oversized:
         yield label, member
@@ -321,7 +322,7 @@ class AssignStories(beam.PTransform):
             | "Members"
             >> beam.Map(lambda a, p, s: (a.doc_id, member_of(a, p, s)), params, sequence),
             "label": labels,
-            "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
+            "match": matches | "MatchEnds" >> beam.ParDo(PackPerKeyFn(_both_ends, True)),
         }
         if signatures:
             joined["keys"] = signatures[0] | "SignatureKeys" >> beam.Map(
