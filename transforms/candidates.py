@@ -288,12 +288,11 @@ class FindSimilarPairs(beam.PTransform):
         pairs = (
             signatures
             | "BandKeys"
-            >> beam.ParDo(PackBandsFn(self._params)).with_output_types(
-                tuple[int, list[tuple[bytes, str]]]
-            )
+            # Typed Any, not list[...]: packs get the compiled coder (components.PackCoded).
+            >> beam.ParDo(PackBandsFn(self._params)).with_output_types(tuple[int, Any])
             | "GroupShards" >> beam.GroupByKey()
             # The same pair meets in several bands: JoinLeft verifies it once.
-            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, list[str]])
+            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, Any])
         )
         lefts = (
             {"pairs": pairs, "signature": by_id}

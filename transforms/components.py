@@ -55,8 +55,12 @@ _NOT_CONVERGED = (
 
 _SHARDS = 1024
 _PACK = 4096
+_SHARD_CACHE = 1 << 18  # nodes whose shard a bundle remembers
 
 Pack = tuple[int, list[tuple[str, str]]]  # (shard, [(node, other node), ...])
+# The coder's view of a pack: a typed list would get Beam's element-wise Python ListCoder (a
+# Python call per string); Any gets the compiled FastPrimitivesCoder, ~5x faster on packs.
+PackCoded = tuple[int, Any]
 
 
 def node_shard(node: str) -> int:
@@ -69,24 +73,36 @@ class _PackEdgesFn(beam.DoFn):
     packs of at most _PACK edges, the rest when the bundle finishes."""
 
     def start_bundle(self) -> None:
-        self._packs: dict[tuple[Any, int], set[tuple[str, str]]] = {}
+        self._packs: dict[Any, dict[int, set[tuple[str, str]]]] = {}
+        self._shards: dict[str, int] = {}  # node -> shard, for this bundle
 
-    def _add(self, window: Any, node: str, other: str) -> Iterator[Pack]:
-        shard = node_shard(node)
-        pack = self._packs.setdefault((window, shard), set())
-        pack.add((node, other))
-        if len(pack) >= _PACK:
-            yield shard, list(self._packs.pop((window, shard)))
-
-    def _both(self, window: Any, a: str, b: str) -> Iterator[Pack]:
-        yield from self._add(window, a, b)
-        if a != b:
-            yield from self._add(window, b, a)
+    def _emit(self, window: Any, edges: Iterable[tuple[str, str]]) -> Iterator[Pack]:
+        packs = self._packs.setdefault(window, {})
+        shards = self._shards
+        if len(shards) > _SHARD_CACHE:
+            shards.clear()
+        for edge in edges:
+            node = edge[0]
+            shard = shards.get(node)
+            if shard is None:
+                shard = shards[node] = node_shard(node)
+            pack = packs.get(shard)
+            if pack is None:
+                pack = packs[shard] = set()
+            pack.add(edge)
+            if len(pack) >= _PACK:
+                yield shard, list(packs.pop(shard))
 
     def finish_bundle(self) -> Iterator[WindowedValue]:
-        for (window, shard), pack in self._packs.items():
-            yield WindowedValue((shard, list(pack)), window.max_timestamp(), (window,))
-        self._packs = {}
+        for window, packs in self._packs.items():
+            for shard, pack in packs.items():
+                yield WindowedValue((shard, list(pack)), window.max_timestamp(), (window,))
+        self._packs, self._shards = {}, {}
+
+
+def _both(a: str, b: str) -> list[tuple[str, str]]:
+    """An undirected edge as its directed edges (a self-loop once)."""
+    return [(a, b), (b, a)] if a != b else [(a, b)]
 
 
 def _by_node(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
@@ -94,7 +110,11 @@ def _by_node(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
     others: dict[str, set[str]] = {}
     for pack in packs:
         for node, other in pack:
-            others.setdefault(node, set()).add(other)
+            near = others.get(node)
+            if near is None:
+                others[node] = {other}
+            else:
+                near.add(other)
     return others
 
 
@@ -102,7 +122,7 @@ class PackEdgesFn(_PackEdgesFn):
     """Undirected edges -> packs of both directions (a self-loop once), for the first round."""
 
     def process(self, edge: tuple[str, str], window: Any = beam.DoFn.WindowParam) -> Iterator[Pack]:
-        yield from self._both(window, *edge)
+        yield from self._emit(window, _both(*edge))
 
 
 class LargeStarFn(_PackEdgesFn):
@@ -114,13 +134,13 @@ class LargeStarFn(_PackEdgesFn):
         shard: tuple[int, Iterable[list[tuple[str, str]]]],
         window: Any = beam.DoFn.WindowParam,
     ) -> Iterator[Pack]:
+        out: list[tuple[str, str]] = []
         for node, neighbours in _by_node(shard[1]).items():
             smallest = min(node, min(neighbours))
             if smallest == node:
-                yield from self._add(window, node, node)
-            for neighbour in neighbours:
-                if neighbour > node:
-                    yield from self._add(window, neighbour, smallest)
+                out.append((node, node))
+            out.extend((n, smallest) for n in neighbours if n > node)
+        yield from self._emit(window, out)
 
 
 class SmallStarFn(_PackEdgesFn):
@@ -132,13 +152,16 @@ class SmallStarFn(_PackEdgesFn):
         shard: tuple[int, Iterable[list[tuple[str, str]]]],
         window: Any = beam.DoFn.WindowParam,
     ) -> Iterator[Pack]:
+        out: list[tuple[str, str]] = []
         for node, members in _by_node(shard[1]).items():
             smallest = min(members)  # members are <= node, so this is node only for a self-loop
-            yield from self._both(window, node, smallest)
+            out += _both(node, smallest)
             # No (smallest, smallest) per member: once stars form, every leaf would re-emit its
             # centre's self-loop; the centre keeps one via LargeStarFn.
-            for member in members - {node, smallest}:
-                yield from self._both(window, member, smallest)
+            for member in members:
+                if member != node and member != smallest:
+                    out += ((member, smallest), (smallest, member))
+        yield from self._emit(window, out)
 
 
 def _star_edges(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
@@ -211,8 +234,8 @@ def _root(parent: dict[str, str], node: str) -> str:
     return node
 
 
-@beam.typehints.with_input_types(Pack)
-@beam.typehints.with_output_types(Pack)
+@beam.typehints.with_input_types(PackCoded)
+@beam.typehints.with_output_types(PackCoded)
 class StarRound(beam.PTransform):
     """One large-star then one small-star, each behind its own GroupByKey (of shard packs)."""
 
@@ -221,9 +244,9 @@ class StarRound(beam.PTransform):
             packs
             | "GroupNeighbours" >> beam.GroupByKey()
             # LargeStarFn emits (larger, smaller) pairs, already keyed as small-star needs.
-            | "LargeStar" >> beam.ParDo(LargeStarFn()).with_output_types(Pack)
+            | "LargeStar" >> beam.ParDo(LargeStarFn()).with_output_types(PackCoded)
             | "GroupSmaller" >> beam.GroupByKey()
-            | "SmallStar" >> beam.ParDo(SmallStarFn()).with_output_types(Pack)
+            | "SmallStar" >> beam.ParDo(SmallStarFn()).with_output_types(PackCoded)
         )
 
 
@@ -244,7 +267,7 @@ class ConnectedComponents(beam.PTransform):
             edges = edges | "ContractBundles" >> beam.ParDo(ContractBundleFn()).with_output_types(
                 tuple[str, str]
             )
-        packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(Pack)
+        packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(PackCoded)
         for i in range(1, self._rounds + 1):
             packs = packs | f"Round{i}" >> StarRound()
         # Converged iff one more round leaves every node's edges unchanged; compared per node.

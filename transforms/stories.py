@@ -282,7 +282,8 @@ class StoryFurniture(beam.PTransform):
         return (
             members
             | "PackLines"
-            >> beam.ParDo(PackLinesFn()).with_output_types(tuple[int, list[tuple[int, str]]])
+            # Typed Any, not list[...]: packs get the compiled coder (components.PackCoded).
+            >> beam.ParDo(PackLinesFn()).with_output_types(tuple[int, Any])
             | "GroupLineShards" >> beam.GroupByKey()
             | "FurnitureLines"
             >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories, default_value=0))
