@@ -34,8 +34,10 @@ from apache_beam.utils.windowed_value import WindowedValue
 # So rounds_for(n) = ceil(log2 n) + 4: one round for bundle contraction (it can turn an edge
 # into a two-edge path) and three of margin. DEFAULT_ROUNDS = rounds_for(1e7) = 28; a run sizes
 # it from an upper bound on its documents (pipeline.run). Near-duplicate graphs (many small
-# clusters) converge in ~5 rounds, or in one where a bundle held whole components; the surplus
-# rounds then shuffle only the final star edges (two per node, in at most one pack per shard).
+# clusters) converge in ~5 rounds; the surplus rounds then shuffle only the final star edges
+# (two per node, in at most one pack per shard). Components a bundle held whole never enter the
+# rounds (transforms/contraction.py): on a local run, where a stage is one bundle, the rounds
+# carry nothing and cost only their fixed per-stage time.
 # Too few rounds never yields a wrong answer: the check round below fails the pipeline.
 _MARGIN_ROUNDS = 4
 
@@ -263,17 +265,36 @@ class ConnectedComponents(beam.PTransform):
         self._contract_bundles = contract_bundles
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
+        solved = None
         if self._contract_bundles:
-            edges = edges | "ContractBundles" >> beam.ParDo(ContractBundleFn()).with_output_types(
-                tuple[str, str]
+            # Stars a bundle solved whole leave now (transforms/contraction.py); the rest go on.
+            from wirestory.transforms.contraction import (
+                SOLVED,
+                BundleStarsFn,
+                MarkCleanFn,
+                SplitStarsFn,
             )
-        packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(PackCoded)
+
+            split = (
+                edges
+                | "ContractBundles" >> beam.ParDo(BundleStarsFn()).with_output_types(PackCoded)
+                | "GroupNodes" >> beam.GroupByKey()
+                | "MarkClean" >> beam.ParDo(MarkCleanFn()).with_output_types(PackCoded)
+                | "GroupStars" >> beam.GroupByKey()
+                | "SplitStars" >> beam.ParDo(SplitStarsFn()).with_outputs(SOLVED, main="packs")
+            )
+            packs, solved = split.packs, split[SOLVED]
+        else:
+            packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(PackCoded)
         for i in range(1, self._rounds + 1):
             packs = packs | f"Round{i}" >> StarRound()
         # Converged iff one more round leaves every node's edges unchanged; compared per node.
         check = packs | "CheckRound" >> StarRound()
-        return (
+        converged = (
             {"last": packs, "check": check}
             | "JoinLastAndCheck" >> beam.CoGroupByKey()
             | "AssertConverged" >> beam.ParDo(AssertConvergedFn(self._rounds))
         )
+        if solved is None:
+            return converged
+        return (solved, converged) | "AllLabels" >> beam.Flatten()
