@@ -83,9 +83,11 @@ def _group_fields(story_id: str, canonical: str, members: list[Member]) -> dict[
     }
 
 
-def exact_similarity(left: Member, right: Member) -> float:
-    """Exact Jaccard similarity of two members' shingle sets."""
-    a, b = np.unique(left.keys()), np.unique(right.keys())
+def exact_similarity(left: Member | np.ndarray, right: Member) -> float:
+    """Exact Jaccard similarity of two members' shingle sets (`left` may be given as its
+    distinct keys, computed once for a whole group)."""
+    a = left if isinstance(left, np.ndarray) else np.unique(left.keys())
+    b = np.unique(right.keys())
     return jaccard_score(overlap(a, b), len(a), len(b))
 
 
@@ -100,8 +102,9 @@ def assign_group(
     group = _group_fields(story_id, canonical.doc_id, members)
     yield canonical.doc_id, Assignment(story_id, True, 1.0, None, group)
     through = joined_through(canonical.doc_id, members)
+    canonical_keys = np.unique(canonical.keys())
     for member in members[1:]:
-        similarity = exact_similarity(canonical, member)
+        similarity = exact_similarity(canonical_keys, member)
         yield (
             member.doc_id,
             Assignment(story_id, False, similarity, through.get(member.doc_id), None),
