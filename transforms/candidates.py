@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -240,6 +241,12 @@ class BucketPairsFn(beam.DoFn):
         self._rights, self._held = {}, 0
 
 
+def _keyed_for_verification(signature: Signature) -> tuple[str, Signature]:
+    """(doc_id, the signature without its MinHash values): verification reads only the shingle
+    and lead keys, and the values are a quarter of the bytes the two joins would move."""
+    return signature.doc_id, dataclasses.replace(signature, hashvalues=b"")
+
+
 def _with_left_signature(
     item: tuple[str, dict[str, list[Any]]],
 ) -> Iterator[tuple[str, Signature]]:
@@ -284,7 +291,7 @@ class FindSimilarPairs(beam.PTransform):
         self._params = params
 
     def expand(self, signatures: beam.PCollection) -> beam.PCollection:
-        by_id = signatures | "KeyById" >> beam.Map(lambda s: (s.doc_id, s))
+        by_id = signatures | "KeyById" >> beam.Map(_keyed_for_verification)
         pairs = (
             signatures
             | "BandKeys"
