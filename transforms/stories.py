@@ -197,7 +197,8 @@ class BuildRowsFn(beam.DoFn):
             return
         article: ExtractedArticle = joined["article"][0]
         # An oversized story's canonical copy has a plain and a combined assignment.
-        assignment: Assignment = max(joined["assignment"], key=lambda a: a.group is not None)
+        found = [a for side in ("assignment", "oversized", "combined") for a in joined[side]]
+        assignment: Assignment = max(found, key=lambda a: a.group is not None)
         match = assignment.match
         yield {
             "doc_id": article.doc_id,
@@ -352,11 +353,15 @@ class AssignStories(beam.PTransform):
             | "OversizedFields" >> beam.CombinePerKey(StoryFields())
             | "OversizedCanonical" >> beam.Map(_oversized_canonical)
         )
-        all_assignments = (assignments, members[OVERSIZED], combined) | "Assignments" >> (
-            beam.Flatten()
-        )
+        # The three assignment kinds join as three inputs: no Flatten of their own (on the local
+        # runner a Flatten is one more pass over its elements).
         rows = (
-            {"article": keyed_articles, "assignment": all_assignments}
+            {
+                "article": keyed_articles,
+                "assignment": assignments,
+                "oversized": members[OVERSIZED],
+                "combined": combined,
+            }
             | "JoinAssignments" >> beam.CoGroupByKey()
             | "BuildRows" >> beam.ParDo(BuildRowsFn()).with_outputs(STORIES, main="articles")
         )
