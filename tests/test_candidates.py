@@ -152,9 +152,19 @@ def test_band_entries_travel_in_packs_and_give_every_bucket_pair() -> None:
     by_shard: dict[int, list] = {}
     for shard, pack in packed:
         by_shard.setdefault(shard, []).append(pack)
-    pairs = {p for item in by_shard.items() for p in BucketPairsFn().process(item)}
+    # Pairs leave packed per bundle and left document: fewer elements than pairs, each pair once.
+    bucket_fn = BucketPairsFn()
+    bucket_fn.start_bundle()
+    packs = [out for item in by_shard.items() for out in bucket_fn.process(item, window)]
+    packs += list(bucket_fn.finish_bundle())
+    lefts = [wv.value[0] for wv in packs]
+    assert len(lefts) == len(set(lefts))
+    pairs = {(left, right) for wv in packs for left, rights in [wv.value] for right in rights}
+    assert len(pairs) == sum(len(wv.value[1]) for wv in packs)
     buckets: dict[bytes, set[str]] = {}
     for key, doc_id in entries:
         buckets.setdefault(key, set()).add(doc_id)
     expected = {p for m in buckets.values() if len(m) > 1 for p in bucket_pairs(sorted(m))}
+    met = sum(1 for m in buckets.values() if len(m) > 1 for _ in bucket_pairs(sorted(m)))
+    assert len(packs) * 5 < met  # a pair meets in many bands; it travels once
     assert pairs == expected and {(f"c{i:02d}", f"d{i:02d}") for i in range(20)} <= pairs

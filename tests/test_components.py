@@ -127,3 +127,45 @@ def test_convergence_check_is_exact_at_the_boundary() -> None:
 def test_rounds_must_be_positive() -> None:
     with pytest.raises(ValueError, match="rounds"):
         ConnectedComponents(rounds=0)
+
+
+def test_rounds_move_packs_of_edges_in_both_directions() -> None:
+    from apache_beam.transforms.window import GlobalWindow
+    from wirestory.transforms.components import PackEdgesFn, node_shard
+
+    ids = _hex_ids(3000, seed=4)
+    edges = [*_chain(ids), (ids[0], ids[0])]
+    fn = PackEdgesFn()
+    fn.start_bundle()
+    window = GlobalWindow()
+    packs = [out for edge in edges for out in fn.process(edge, window)]
+    packs += [wv.value for wv in fn.finish_bundle()]
+    directed = [e for _, pack in packs for e in pack]
+    assert sorted(directed) == sorted({*edges, *((b, a) for a, b in edges)})
+    assert all(node_shard(node) == shard for shard, pack in packs for node, _ in pack)
+    assert len(packs) <= 1024 < len(directed)
+
+
+def test_stars_a_bundle_solved_leave_and_the_rest_go_to_the_rounds() -> None:
+    from apache_beam.transforms.window import GlobalWindow
+    from wirestory.transforms.contraction import BundleStarsFn, clean_marks, split_stars
+
+    ids = sorted(_hex_ids(40, seed=6))
+    inside = [(ids[0], ids[1]), (ids[1], ids[2]), (ids[3], ids[3])]  # bundle 1 alone
+    spanning = [(ids[10], ids[11]), (ids[12], ids[13])]  # bundle 1 half of a component
+    other = [(ids[11], ids[12]), (ids[20], ids[21])]  # bundle 2: joins it; and its own pair
+    window = GlobalWindow()
+    records = []
+    for bundle in (inside + spanning, other):
+        fn = BundleStarsFn()
+        fn.start_bundle()
+        for edge in bundle:
+            assert list(fn.process(edge, window)) == []
+        records += [r for wv in fn.finish_bundle() for r in wv.value[1]]
+    labels, edges = split_stars(clean_marks(records))
+    solved = {ids[i]: ids[j] for i, j in [(0, 0), (1, 0), (2, 0), (3, 3), (20, 20), (21, 20)]}
+    assert dict(labels) == solved and len(labels) == len(solved)
+    # Only the spanning component's stars are left, as the edges the contraction hands over.
+    assert sorted(edges) == sorted([(ids[11], ids[10]), (ids[13], ids[12]), (ids[12], ids[11])])
+    everything = inside + spanning + other
+    assert sorted(labels + _union_find_labels(edges)) == sorted(_union_find_labels(everything))

@@ -125,3 +125,20 @@ def test_shingle_keys_are_the_distinct_token_ngrams() -> None:
     assert len(keys) == 3  # "a b c", "b c a", "c a b"
     assert len(shingle_keys(["only", "two"], 3)) == 1
     assert len(shingle_keys([], 3)) == 0
+
+
+def test_token_hashes_are_blake2b_per_token_across_the_shared_cache(monkeypatch) -> None:
+    import hashlib
+
+    import wirestory.transforms.signatures as signatures
+
+    def plain(tokens: list[str]) -> list[int]:
+        digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in tokens]
+        return [int.from_bytes(d, "little") for d in digests]
+
+    monkeypatch.setattr(signatures, "_TOKEN_DIGESTS_MAX", 4)
+    monkeypatch.setattr(signatures, "_token_digests", {})
+    docs = [["a", "b", "a", "ünï", "c"], ["c", "d", "e", "f", "g", "a"], [], ["g", "g"]]
+    for tokens in docs * 2:  # the second pass reads digests cached, then a replaced cache
+        assert signatures.token_hashes(tokens).tolist() == plain(tokens)
+    assert len(signatures._token_digests) <= 4 + 6

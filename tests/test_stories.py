@@ -304,3 +304,43 @@ def test_link_lines_are_keyed_by_their_label_and_become_furniture() -> None:
     members = [Member(**{**m.__dict__, "lines": text_lines(texts[m.doc_id], 3)}) for m in members]
     assert rank_members(members)[0].doc_id == "linked"  # no evidence: the longer copy
     assert rank_members(members, first)[0].doc_id == "orig"
+
+
+def test_furniture_lines_travel_in_packs_and_count_distinct_stories() -> None:
+    # Before: one shuffle element per (line, story) and a distinct, a count and a join by line.
+    import random
+
+    from apache_beam.transforms.window import GlobalWindow
+    from wirestory.transforms.canonical import furniture_floor
+    from wirestory.transforms.stories import PackLinesFn, _furniture_of
+
+    rng = random.Random(3)
+    common = [rng.getrandbits(63) for _ in range(6)]
+    members = []
+    for n in range(300):
+        own = [rng.getrandbits(63) for _ in range(4)]
+        held = own + rng.sample(common, rng.randint(0, 3))
+        lines = tuple((h, b"") for h in sorted(held))
+        # Every story has two copies: a line counts once per story, wherever the copies land.
+        members += [
+            (f"s{n:03d}", Member(f"d{n}{c}", 1, None, None, None, b"", lines=lines)) for c in "ab"
+        ]
+    window = GlobalWindow()
+    packs = []
+    for bundle in (members[::2], members[1::2]):
+        fn = PackLinesFn()
+        fn.start_bundle()
+        packs += [out for item in bundle for out in fn.process(item, window)]
+        packs += [wv.value for wv in fn.finish_bundle()]
+    holders = {}
+    for label, member in members:
+        for line, _ in member.lines:
+            holders.setdefault(line, set()).add(label)
+    assert len(packs) < sum(len(labels) for labels in holders.values())
+    by_shard: dict[int, list] = {}
+    for shard, pack in packs:
+        by_shard.setdefault(shard, []).append(pack)
+    found = {out for item in by_shard.items() for out in _furniture_of(item, 300)}
+    floor = furniture_floor(300)
+    expected = {(lab, line) for line, labs in holders.items() if len(labs) >= floor for lab in labs}
+    assert found == expected and {line for _, line in found} <= set(common) and found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 import apache_beam as beam
 import numpy as np
 from apache_beam.utils.windowed_value import WindowedValue
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
     MinHashParams,
@@ -167,6 +169,8 @@ def band_entries(signature: Signature, params: MinHashParams) -> Iterator[tuple[
 # so no worker gathers more than a small share of the index.
 _BAND_SHARDS = 1024
 _PACK = 4096
+# Candidate pairs a BucketPairsFn bundle holds (deduplicated) before it flushes them (~10 MB).
+_PAIRS_HELD = 1 << 16
 
 
 def band_shard(key: bytes) -> int:
@@ -202,29 +206,56 @@ class PackBandsFn(beam.DoFn):
 
 
 class BucketPairsFn(beam.DoFn):
-    """Emits the candidate (smaller_id, larger_id) pairs of every LSH bucket of one shard."""
+    """Shards of band entries -> (left_id, [right_id, ...]): the candidate (smaller, larger) id
+    pairs of every LSH bucket, packed per bundle and left document (a pair met in several bands
+    of the bundle once), at most _PAIRS_HELD pairs held before a flush."""
+
+    def start_bundle(self) -> None:
+        self._rights: dict[tuple[Any, str], set[str]] = {}
+        self._held = 0
 
     def process(
-        self, shard: tuple[int, Iterable[list[tuple[bytes, str]]]]
-    ) -> Iterator[tuple[str, str]]:
+        self,
+        shard: tuple[int, Iterable[list[tuple[bytes, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Any]:
         buckets: dict[bytes, set[str]] = {}
         for pack in shard[1]:
             for key, doc_id in pack:
                 buckets.setdefault(key, set()).add(doc_id)
         for members in buckets.values():
             if len(members) > 1:
-                yield from bucket_pairs(sorted(members))
+                for left, right in bucket_pairs(sorted(members)):
+                    rights = self._rights.setdefault((window, left), set())
+                    self._held += right not in rights
+                    rights.add(right)
+        if self._held >= _PAIRS_HELD:
+            yield from self._flush()
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        yield from self._flush()
+
+    def _flush(self) -> Iterator[WindowedValue]:
+        for (window, left), rights in self._rights.items():
+            yield WindowedValue((left, sorted(rights)), window.max_timestamp(), (window,))
+        self._rights, self._held = {}, 0
+
+
+def _keyed_for_verification(signature: Signature) -> tuple[str, Signature]:
+    """(doc_id, the signature without its MinHash values): verification reads only the shingle
+    and lead keys, and the values are a quarter of the bytes the two joins would move."""
+    return signature.doc_id, dataclasses.replace(signature, hashvalues=b"")
 
 
 def _with_left_signature(
     item: tuple[str, dict[str, list[Any]]],
 ) -> Iterator[tuple[str, Signature]]:
-    """(right_id, left signature) for every candidate pair whose left document is this one;
-    a pair met in several bands is verified once."""
+    """(right_id, left signature) for every candidate pair whose left document is this one (its
+    packs of right ids); a pair met in several bands is verified once."""
     _, joined = item
     if joined["pairs"] and joined["signature"]:
         left = joined["signature"][0]
-        for right_id in sorted(set(joined["pairs"])):
+        for right_id in sorted({right for pack in joined["pairs"] for right in pack}):
             yield right_id, left
 
 
@@ -239,7 +270,7 @@ class VerifyPairsFn(beam.DoFn):
         if not (joined["lefts"] and joined["signature"]):
             return
         right = joined["signature"][0]
-        for left in joined["lefts"]:
+        for left in unpacked(joined["lefts"]):
             match = compare(left, right, self._params)
             if match is not None:
                 yield match
@@ -260,21 +291,21 @@ class FindSimilarPairs(beam.PTransform):
         self._params = params
 
     def expand(self, signatures: beam.PCollection) -> beam.PCollection:
-        by_id = signatures | "KeyById" >> beam.Map(lambda s: (s.doc_id, s))
+        by_id = signatures | "KeyById" >> beam.Map(_keyed_for_verification)
         pairs = (
             signatures
             | "BandKeys"
-            >> beam.ParDo(PackBandsFn(self._params)).with_output_types(
-                tuple[int, list[tuple[bytes, str]]]
-            )
+            # Typed Any, not list[...]: packs get the compiled coder (components.PackCoded).
+            >> beam.ParDo(PackBandsFn(self._params)).with_output_types(tuple[int, Any])
             | "GroupShards" >> beam.GroupByKey()
             # The same pair meets in several bands: JoinLeft verifies it once.
-            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, str])
+            | "BucketPairs" >> beam.ParDo(BucketPairsFn()).with_output_types(tuple[str, Any])
         )
         lefts = (
             {"pairs": pairs, "signature": by_id}
             | "JoinLeft" >> beam.CoGroupByKey()
-            | "KeyByRight" >> beam.FlatMap(_with_left_signature)
+            # Signatures are large: a bundle holds at most 4,096 of them (~8 MB) before a flush.
+            | "KeyByRight" >> beam.ParDo(PackPerKeyFn(_with_left_signature, held=4096))
         )
         return (
             {"lefts": lefts, "signature": by_id}

@@ -1,12 +1,17 @@
 """Connected components of an edge list, computed inside Beam with large-star/small-star rounds.
 
 Kiveris et al., "Connected Components in MapReduce and Beyond" (SoCC 2014), alternating variant.
-Every round is two keyed shuffles; no step ever sees more than one node's neighbourhood.
+Every round is two shuffles. They move packs, not single edges: a directed edge goes to one of
+_SHARDS shards by its first node, and each bundle emits a shard's edges together (at most _PACK to
+an element), so a round costs a few elements per shard rather than a few per node. A step sees
+one shard: 1/_SHARDS of the edges, each node with its whole neighbourhood, and decides every node
+exactly as the per-node large-star and small-star do, so rounds and results are unchanged.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -29,8 +34,10 @@ from apache_beam.utils.windowed_value import WindowedValue
 # So rounds_for(n) = ceil(log2 n) + 4: one round for bundle contraction (it can turn an edge
 # into a two-edge path) and three of margin. DEFAULT_ROUNDS = rounds_for(1e7) = 28; a run sizes
 # it from an upper bound on its documents (pipeline.run). Near-duplicate graphs (many small
-# clusters) converge in ~5 rounds, or in one where a bundle held whole components; the surplus
-# rounds then shuffle only the final star edges (about two records per node per shuffle).
+# clusters) converge in ~5 rounds; the surplus rounds then shuffle only the final star edges
+# (two per node, in at most one pack per shard). Components a bundle held whole never enter the
+# rounds (transforms/contraction.py): on a local run, where a stage is one bundle, the rounds
+# carry nothing and cost only their fixed per-stage time.
 # Too few rounds never yields a wrong answer: the check round below fails the pipeline.
 _MARGIN_ROUNDS = 4
 
@@ -48,51 +55,144 @@ _NOT_CONVERGED = (
 )
 
 
-class LargeStarFn(beam.DoFn):
-    """Links every neighbour larger than the node to the smallest id in the node's neighbourhood."""
+_SHARDS = 1024
+_PACK = 4096
+_SHARD_CACHE = 1 << 18  # nodes whose shard a bundle remembers
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
-        node, neighbours = element
-        # Two streaming passes rather than a set: once converged, a component's minimum has the
-        # whole component as neighbours. Duplicate emissions are dropped by SmallStarFn.
-        smallest = min(node, min(neighbours))
-        if smallest == node:
-            # A self-loop keeps local minima (and isolated self-loop nodes) in the edge set.
-            yield node, node
-        for neighbour in neighbours:
-            if neighbour > node:
-                yield neighbour, smallest
+Pack = tuple[int, list[tuple[str, str]]]  # (shard, [(node, other node), ...])
+# The coder's view of a pack: a typed list would get Beam's element-wise Python ListCoder (a
+# Python call per string); Any gets the compiled FastPrimitivesCoder, ~5x faster on packs.
+PackCoded = tuple[int, Any]
 
 
-class SmallStarFn(beam.DoFn):
-    """Links a node and its smaller neighbours to the smallest of them."""
+def node_shard(node: str) -> int:
+    """The shard of a node's edges: a stable hash, the same in every worker process."""
+    return zlib.crc32(node.encode("utf-8")) % _SHARDS
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterator[tuple[str, str]]:
-        node, smaller = element
-        # A set dedupes across rounds; it holds only the smaller neighbours, which shrink to
-        # one per node as the stars form, so the component's hub never lands in it.
-        members = set(smaller)
-        smallest = min(members)  # members are <= node, so this is node only for a self-loop
-        yield node, smallest
-        # No (smallest, smallest) per member: once stars form, every leaf would re-emit its
-        # centre's self-loop; the centre keeps one via LargeStarFn.
-        for member in members - {node, smallest}:
-            yield member, smallest
+
+class _PackEdgesFn(beam.DoFn):
+    """Collects directed edges per window and shard of their first node; emits (shard, edges)
+    packs of at most _PACK edges, the rest when the bundle finishes."""
+
+    def start_bundle(self) -> None:
+        self._packs: dict[Any, dict[int, set[tuple[str, str]]]] = {}
+        self._shards: dict[str, int] = {}  # node -> shard, for this bundle
+
+    def _emit(self, window: Any, edges: Iterable[tuple[str, str]]) -> Iterator[Pack]:
+        packs = self._packs.setdefault(window, {})
+        shards = self._shards
+        if len(shards) > _SHARD_CACHE:
+            shards.clear()
+        for edge in edges:
+            node = edge[0]
+            shard = shards.get(node)
+            if shard is None:
+                shard = shards[node] = node_shard(node)
+            pack = packs.get(shard)
+            if pack is None:
+                pack = packs[shard] = set()
+            pack.add(edge)
+            if len(pack) >= _PACK:
+                yield shard, list(packs.pop(shard))
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for window, packs in self._packs.items():
+            for shard, pack in packs.items():
+                yield WindowedValue((shard, list(pack)), window.max_timestamp(), (window,))
+        self._packs, self._shards = {}, {}
+
+
+def _both(a: str, b: str) -> list[tuple[str, str]]:
+    """An undirected edge as its directed edges (a self-loop once)."""
+    return [(a, b), (b, a)] if a != b else [(a, b)]
+
+
+def _by_node(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
+    """A shard's packed edges as node -> the other nodes of its edges."""
+    others: dict[str, set[str]] = {}
+    for pack in packs:
+        for node, other in pack:
+            near = others.get(node)
+            if near is None:
+                others[node] = {other}
+            else:
+                near.add(other)
+    return others
+
+
+class PackEdgesFn(_PackEdgesFn):
+    """Undirected edges -> packs of both directions (a self-loop once), for the first round."""
+
+    def process(self, edge: tuple[str, str], window: Any = beam.DoFn.WindowParam) -> Iterator[Pack]:
+        yield from self._emit(window, _both(*edge))
+
+
+class LargeStarFn(_PackEdgesFn):
+    """Per node of the shard: links every neighbour larger than the node to the smallest id in
+    the node's neighbourhood (and keeps a local minimum with a self-loop)."""
+
+    def process(
+        self,
+        shard: tuple[int, Iterable[list[tuple[str, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Pack]:
+        out: list[tuple[str, str]] = []
+        for node, neighbours in _by_node(shard[1]).items():
+            smallest = min(node, min(neighbours))
+            if smallest == node:
+                out.append((node, node))
+            out.extend((n, smallest) for n in neighbours if n > node)
+        yield from self._emit(window, out)
+
+
+class SmallStarFn(_PackEdgesFn):
+    """Per node of the shard: links the node and its smaller neighbours to the smallest of them;
+    emits each edge in both directions, the next round's input."""
+
+    def process(
+        self,
+        shard: tuple[int, Iterable[list[tuple[str, str]]]],
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Pack]:
+        out: list[tuple[str, str]] = []
+        for node, members in _by_node(shard[1]).items():
+            smallest = min(members)  # members are <= node, so this is node only for a self-loop
+            out += _both(node, smallest)
+            # No (smallest, smallest) per member: once stars form, every leaf would re-emit its
+            # centre's self-loop; the centre keeps one via LargeStarFn.
+            for member in members:
+                if member != node and member != smallest:
+                    out += ((member, smallest), (smallest, member))
+        yield from self._emit(window, out)
+
+
+def _star_edges(packs: Iterable[list[tuple[str, str]]]) -> dict[str, set[str]]:
+    """Small-star's own edges in a shard: (node, smaller-or-equal node), without the reversed
+    copies (those point to a larger node)."""
+    edges: dict[str, set[str]] = {}
+    for pack in packs:
+        for node, other in pack:
+            if other <= node:
+                edges.setdefault(node, set()).add(other)
+    return edges
 
 
 class AssertConvergedFn(beam.DoFn):
-    """Fails loudly unless a node's edges are identical in the last round and the check round."""
+    """Fails loudly unless every node's edges are identical in the last round and the check
+    round; emits (node, label) for every node of the shard."""
 
     def __init__(self, rounds: int):
         self._rounds = rounds
 
-    def process(self, element: tuple[str, dict[str, Iterable[str]]]) -> Iterator[tuple[str, str]]:
-        node, sides = element
-        last, check = set(sides["last"]), set(sides["check"])
-        # At the fixed point each component is a star around its minimum: one label per node.
-        if last != check or len(last) != 1:
-            raise RuntimeError(_NOT_CONVERGED.format(rounds=self._rounds, node=node))
-        yield node, last.pop()
+    def process(self, element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, str]]:
+        _, sides = element
+        last, check = _star_edges(sides["last"]), _star_edges(sides["check"])
+        for node in sorted(last.keys() | check.keys()):
+            labels = last.get(node)
+            # At the fixed point each component is a star around its minimum: one label per node.
+            if labels != check.get(node) or labels is None or len(labels) != 1:
+                raise RuntimeError(_NOT_CONVERGED.format(rounds=self._rounds, node=node))
+            yield node, next(iter(labels))
 
 
 class ContractBundleFn(beam.DoFn):
@@ -136,27 +236,19 @@ def _root(parent: dict[str, str], node: str) -> str:
     return node
 
 
-def _both_directions(edge: tuple[str, str]) -> Iterator[tuple[str, str]]:
-    a, b = edge
-    yield a, b
-    if a != b:
-        yield b, a
-
-
-@beam.typehints.with_input_types(tuple[str, str])
-@beam.typehints.with_output_types(tuple[str, str])
+@beam.typehints.with_input_types(PackCoded)
+@beam.typehints.with_output_types(PackCoded)
 class StarRound(beam.PTransform):
-    """One large-star then one small-star, each behind its own GroupByKey."""
+    """One large-star then one small-star, each behind its own GroupByKey (of shard packs)."""
 
-    def expand(self, edges: beam.PCollection) -> beam.PCollection:
+    def expand(self, packs: beam.PCollection) -> beam.PCollection:
         return (
-            edges
-            | "BothDirections" >> beam.FlatMap(_both_directions)
+            packs
             | "GroupNeighbours" >> beam.GroupByKey()
             # LargeStarFn emits (larger, smaller) pairs, already keyed as small-star needs.
-            | "LargeStar" >> beam.ParDo(LargeStarFn())
+            | "LargeStar" >> beam.ParDo(LargeStarFn()).with_output_types(PackCoded)
             | "GroupSmaller" >> beam.GroupByKey()
-            | "SmallStar" >> beam.ParDo(SmallStarFn())
+            | "SmallStar" >> beam.ParDo(SmallStarFn()).with_output_types(PackCoded)
         )
 
 
@@ -173,17 +265,36 @@ class ConnectedComponents(beam.PTransform):
         self._contract_bundles = contract_bundles
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
+        solved = None
         if self._contract_bundles:
-            edges = edges | "ContractBundles" >> beam.ParDo(ContractBundleFn()).with_output_types(
-                tuple[str, str]
+            # Stars a bundle solved whole leave now (transforms/contraction.py); the rest go on.
+            from wirestory.transforms.contraction import (
+                SOLVED,
+                BundleStarsFn,
+                MarkCleanFn,
+                SplitStarsFn,
             )
-        # Small-star output is (node, smaller-or-equal neighbour), already keyed by node.
+
+            split = (
+                edges
+                | "ContractBundles" >> beam.ParDo(BundleStarsFn()).with_output_types(PackCoded)
+                | "GroupNodes" >> beam.GroupByKey()
+                | "MarkClean" >> beam.ParDo(MarkCleanFn()).with_output_types(PackCoded)
+                | "GroupStars" >> beam.GroupByKey()
+                | "SplitStars" >> beam.ParDo(SplitStarsFn()).with_outputs(SOLVED, main="packs")
+            )
+            packs, solved = split.packs, split[SOLVED]
+        else:
+            packs = edges | "PackEdges" >> beam.ParDo(PackEdgesFn()).with_output_types(PackCoded)
         for i in range(1, self._rounds + 1):
-            edges = edges | f"Round{i}" >> StarRound()
+            packs = packs | f"Round{i}" >> StarRound()
         # Converged iff one more round leaves every node's edges unchanged; compared per node.
-        check = edges | "CheckRound" >> StarRound()
-        return (
-            {"last": edges, "check": check}
+        check = packs | "CheckRound" >> StarRound()
+        converged = (
+            {"last": packs, "check": check}
             | "JoinLastAndCheck" >> beam.CoGroupByKey()
             | "AssertConverged" >> beam.ParDo(AssertConvergedFn(self._rounds))
         )
+        if solved is None:
+            return converged
+        return (solved, converged) | "AllLabels" >> beam.Flatten()

@@ -33,6 +33,7 @@ from typing import Any
 import apache_beam as beam
 from wirestory.transforms.candidates import Match, pick_container
 from wirestory.transforms.components import DEFAULT_ROUNDS, ConnectedComponents
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 
 ATTACHED = "attached"
 
@@ -86,6 +87,20 @@ def group_in_memory(matches: Iterable[Match]) -> tuple[dict[str, str], list[Matc
     return {node: moved.get(label, label) for node, label in labels.items()}, used
 
 
+EDGE_PAIRS = "edge_pairs"
+CONTAINED = "contained"
+
+
+def _split(match: Match) -> Iterator[Any]:
+    """A Jaccard edge (main) and its (small, large) pair, or a containment-only match keyed by
+    its shorter document."""
+    if match.is_jaccard_edge:
+        yield match
+        yield beam.pvalue.TaggedOutput(EDGE_PAIRS, (match.small, match.large))
+    else:
+        yield beam.pvalue.TaggedOutput(CONTAINED, (match.small, match))
+
+
 def _both_sizes(match: Match) -> Iterator[tuple[str, int]]:
     yield match.small, match.small_shingles
     yield match.large, match.large_shingles
@@ -95,7 +110,7 @@ def _doc_info(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, tup
     """(doc_id, (its Jaccard group's label, or itself, its shingle count))."""
     doc_id, joined = item
     label = joined["label"][0] if joined["label"] else doc_id
-    yield doc_id, (label, max(joined["size"]))
+    yield doc_id, (label, max(unpacked(joined["size"])))
 
 
 def _by_large(item: tuple[str, dict[str, list[Any]]]) -> Iterator[tuple[str, tuple[Match, str]]]:
@@ -173,21 +188,21 @@ class GroupMatches(beam.PTransform):
         self._rounds = rounds
 
     def expand(self, matches: beam.PCollection) -> dict[str, beam.PCollection]:
-        edges = matches | "JaccardEdges" >> beam.Filter(lambda m: m.is_jaccard_edge)
-        contains = matches | "ContainmentOnly" >> beam.Filter(lambda m: not m.is_jaccard_edge)
-        labels = (
-            edges
-            | "EdgePairs"
-            >> beam.Map(lambda m: (m.small, m.large)).with_output_types(tuple[str, str])
-            | "Components" >> ConnectedComponents(self._rounds)
+        split = matches | "SplitMatches" >> beam.FlatMap(_split).with_outputs(
+            EDGE_PAIRS, CONTAINED, main="edges"
         )
+        edges = split.edges
+        labels = split[EDGE_PAIRS] | "Components" >> ConnectedComponents(self._rounds)
         info = (
-            {"label": labels, "size": matches | "Sizes" >> beam.FlatMap(_both_sizes)}
+            {
+                "label": labels,
+                "size": matches | "Sizes" >> beam.ParDo(PackPerKeyFn(_both_sizes, True)),
+            }
             | "JoinInfo" >> beam.CoGroupByKey()
             | "DocInfo" >> beam.FlatMap(_doc_info)
         )
         options = (
-            {"match": contains | "BySmall" >> beam.Map(lambda m: (m.small, m)), "info": info}
+            {"match": split[CONTAINED], "info": info}
             | "JoinSmall" >> beam.CoGroupByKey()
             | "ByLarge" >> beam.FlatMap(_by_large)
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 import apache_beam as beam
 import numpy as np
+from apache_beam.utils.windowed_value import WindowedValue
 from wirestory.transforms.candidates import Match, jaccard_score, overlap
 from wirestory.transforms.canonical import (
     Member,
@@ -24,6 +25,7 @@ from wirestory.transforms.canonical import (
     rank_members,
     text_lines,
 )
+from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import MinHashParams, normalise, shingle_sequence
 
@@ -81,9 +83,11 @@ def _group_fields(story_id: str, canonical: str, members: list[Member]) -> dict[
     }
 
 
-def exact_similarity(left: Member, right: Member) -> float:
-    """Exact Jaccard similarity of two members' shingle sets."""
-    a, b = np.unique(left.keys()), np.unique(right.keys())
+def exact_similarity(left: Member | np.ndarray, right: Member) -> float:
+    """Exact Jaccard similarity of two members' shingle sets (`left` may be given as its
+    distinct keys, computed once for a whole group)."""
+    a = left if isinstance(left, np.ndarray) else np.unique(left.keys())
+    b = np.unique(right.keys())
     return jaccard_score(overlap(a, b), len(a), len(b))
 
 
@@ -98,8 +102,9 @@ def assign_group(
     group = _group_fields(story_id, canonical.doc_id, members)
     yield canonical.doc_id, Assignment(story_id, True, 1.0, None, group)
     through = joined_through(canonical.doc_id, members)
+    canonical_keys = np.unique(canonical.keys())
     for member in members[1:]:
-        similarity = exact_similarity(canonical, member)
+        similarity = exact_similarity(canonical_keys, member)
         yield (
             member.doc_id,
             Assignment(story_id, False, similarity, through.get(member.doc_id), None),
@@ -117,7 +122,7 @@ def _keyed_member(
     if joined.get("keys"):  # the signature's distinct shingle keys: the set the choice uses
         member = Member(**{**member.__dict__, "sequence": joined["keys"][0]})
     label = joined["label"][0] if joined["label"] else doc_id
-    matches = tuple(sorted(set(joined["match"]), key=lambda m: (m.small, m.large)))
+    matches = tuple(sorted(set(unpacked(joined["match"])), key=lambda m: (m.small, m.large)))
     member = Member(**{**member.__dict__, "matches": matches})
     if label not in oversized:
         yield label, member
@@ -192,7 +197,8 @@ class BuildRowsFn(beam.DoFn):
             return
         article: ExtractedArticle = joined["article"][0]
         # An oversized story's canonical copy has a plain and a combined assignment.
-        assignment: Assignment = max(joined["assignment"], key=lambda a: a.group is not None)
+        found = [a for side in ("assignment", "oversized", "combined") for a in joined[side]]
+        assignment: Assignment = max(found, key=lambda a: a.group is not None)
         match = assignment.match
         yield {
             "doc_id": article.doc_id,
@@ -218,47 +224,71 @@ class BuildRowsFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(STORIES, {**assignment.group, **story})
 
 
-def _story_lines(item: tuple[str, Member]) -> Iterator[tuple[int, str]]:
-    label, member = item
-    for line, _ in member.lines:
-        yield line, label
+# Line holders travel packed, like the band entries (candidates.py): (line, label) pairs go to one
+# of _LINE_SHARDS shards by line hash, each bundle emitting a shard's distinct pairs together,
+# at most _PACK to an element. A shard holds 1/_LINE_SHARDS of the run's distinct pairs, and one
+# line's labels at most (the stories holding it).
+_LINE_SHARDS = 1024
+_PACK = 4096
+
+
+class PackLinesFn(beam.DoFn):
+    """(label, member) -> (shard, [(line hash, label), ...]): each bundle's distinct line holders
+    per window and line shard."""
+
+    def start_bundle(self) -> None:
+        self._packs: dict[tuple[Any, int], set[tuple[int, str]]] = {}
+
+    def process(
+        self, item: tuple[str, Member], window: Any = beam.DoFn.WindowParam
+    ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+        label, member = item
+        for line, _ in member.lines:
+            shard = line % _LINE_SHARDS
+            pack = self._packs.setdefault((window, shard), set())
+            pack.add((line, label))
+            if len(pack) >= _PACK:
+                yield shard, sorted(self._packs.pop((window, shard)))
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for (window, shard), pack in self._packs.items():
+            yield WindowedValue((shard, sorted(pack)), window.max_timestamp(), (window,))
+        self._packs = {}
 
 
 def _furniture_of(
-    item: tuple[int, dict[str, list[Any]]], stories: int
+    item: tuple[int, Iterable[list[tuple[int, str]]]], stories: int
 ) -> Iterator[tuple[str, int]]:
-    """(label, line hash) for every story holding the line, when the line is furniture."""
-    line, joined = item
-    if sum(joined["count"]) >= furniture_floor(stories):
-        for label in joined["story"]:
-            yield label, line
+    """(label, line hash) for every story holding a line of this shard that is furniture."""
+    holders: dict[int, set[str]] = {}
+    for pack in item[1]:
+        for line, label in pack:
+            holders.setdefault(line, set()).add(label)
+    floor = furniture_floor(stories)
+    for line, labels in holders.items():
+        if len(labels) >= floor:
+            for label in labels:
+                yield label, line
 
 
 class StoryFurniture(beam.PTransform):
     """(label, member) -> (label, line hash) of the lines that are furniture: held by at least
-    canonical.furniture_floor(stories) stories. Keyed counts and joins, nothing gathered; in a
-    windowed (streaming) pipeline, per window."""
+    canonical.furniture_floor(stories) stories. One packed shuffle by line shard counts each
+    line's distinct stories; in a windowed (streaming) pipeline, per window."""
 
     def expand(self, members: beam.PCollection) -> beam.PCollection:
-        line_story = (
-            members
-            | "LineStories" >> beam.FlatMap(_story_lines)
-            | "DistinctLineStory" >> beam.Distinct()
-        )
         stories = (
             members
             | "Labels" >> beam.Keys()
             | "DistinctLabels" >> beam.Distinct()
             | "CountStories" >> beam.combiners.Count.Globally().without_defaults()
         )
-        counts = (
-            line_story
-            | "LineOnes" >> beam.Map(lambda pair: (pair[0], 1))
-            | "StoriesPerLine" >> beam.CombinePerKey(sum)
-        )
         return (
-            {"count": counts, "story": line_story}
-            | "JoinLineCounts" >> beam.CoGroupByKey()
+            members
+            | "PackLines"
+            # Typed Any, not list[...]: packs get the compiled coder (components.PackCoded).
+            >> beam.ParDo(PackLinesFn()).with_output_types(tuple[int, Any])
+            | "GroupLineShards" >> beam.GroupByKey()
             | "FurnitureLines"
             >> beam.FlatMap(_furniture_of, beam.pvalue.AsSingleton(stories, default_value=0))
         )
@@ -297,7 +327,7 @@ class AssignStories(beam.PTransform):
             | "Members"
             >> beam.Map(lambda a, p, s: (a.doc_id, member_of(a, p, s)), params, sequence),
             "label": labels,
-            "match": matches | "MatchEnds" >> beam.FlatMap(_both_ends),
+            "match": matches | "MatchEnds" >> beam.ParDo(PackPerKeyFn(_both_ends, True)),
         }
         if signatures:
             joined["keys"] = signatures[0] | "SignatureKeys" >> beam.Map(
@@ -323,11 +353,15 @@ class AssignStories(beam.PTransform):
             | "OversizedFields" >> beam.CombinePerKey(StoryFields())
             | "OversizedCanonical" >> beam.Map(_oversized_canonical)
         )
-        all_assignments = (assignments, members[OVERSIZED], combined) | "Assignments" >> (
-            beam.Flatten()
-        )
+        # The three assignment kinds join as three inputs: no Flatten of their own (on the local
+        # runner a Flatten is one more pass over its elements).
         rows = (
-            {"article": keyed_articles, "assignment": all_assignments}
+            {
+                "article": keyed_articles,
+                "assignment": assignments,
+                "oversized": members[OVERSIZED],
+                "combined": combined,
+            }
             | "JoinAssignments" >> beam.CoGroupByKey()
             | "BuildRows" >> beam.ParDo(BuildRowsFn()).with_outputs(STORIES, main="articles")
         )
