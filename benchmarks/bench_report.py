@@ -84,10 +84,11 @@ def _section_speed(sizes: list[dict[str, Any]]) -> list[str]:
     return [
         "## End-to-end speed against the extraction limit",
         "",
-        "`wirestory run` (all steps, Parquet written) against trafilatura alone on a "
-        "`multiprocessing.Pool` of all cores over the same files (same settings, plain-text "
-        "cleaner for .txt; benchmarks/bench_speed.py). Ratio = wirestory docs/s / limit docs/s. "
-        "Wall times include start-up.",
+        "`wirestory run` (all steps, Parquet written) against its extraction alone "
+        "(`extract_document` with the default settings: trafilatura, second pass, the other "
+        "extractors' vote, metadata, page type; the plain-text cleaner for .txt) on a "
+        "`multiprocessing.Pool` of all cores over the same files (benchmarks/bench_speed.py). "
+        "Ratio = wirestory docs/s / limit docs/s. Wall times include start-up.",
         "",
         table(
             [

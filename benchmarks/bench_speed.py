@@ -1,10 +1,10 @@
 """End-to-end timing: `wirestory run` with its peak memory, and the extraction-only limit.
 
-The limit is trafilatura alone over the same files on a multiprocessing.Pool of all cores, with
-the pipeline's settings (bare_extraction, fast=True, metadata on, comments off, tables on,
-deduplicate=False, trafilatura's SIGALRM timeout off as in transforms.extract) and
-transforms.plaintext.clean_plain_text for .txt: no Beam, no isolation process, no dedup, no
-Parquet. Both timings include process start-up and imports.
+The limit is the pipeline's own extraction function alone over the same files on a
+multiprocessing.Pool of all cores: transforms.extractors.extract_document with the default
+ExtractionSettings, what the pipeline's extractor processes run (trafilatura, its second pass,
+the other extractors' vote, metadata, page type; the plain-text cleaner for .txt): no Beam, no
+isolation process, no dedup, no Parquet. Both timings include process start-up and imports.
 """
 
 from __future__ import annotations
@@ -129,42 +129,18 @@ def run_wirestory(corpus: Path, output: Path, workers: int | None, extra: list[s
     )
 
 
-_CONFIG: dict[str, Any] = {}
-
-
-def _init_worker() -> None:
-    from copy import deepcopy
-
-    import trafilatura
-    from trafilatura.settings import DEFAULT_CONFIG
-
-    config = deepcopy(DEFAULT_CONFIG)
-    config["DEFAULT"]["extraction_timeout"] = "0"  # as transforms.extract configures it
-    _CONFIG.update(config=config, extract=trafilatura.bare_extraction)
-
-
 def extract_file(path: str) -> int:
-    """Extracts one corpus file as the limit does; returns the text length (0: nothing)."""
-    from wirestory.transforms.plaintext import clean_plain_text
+    """Extracts one corpus file as the pipeline's extractor processes do (the same function and
+    default settings: trafilatura, its second pass, the other extractors' vote, metadata, page
+    type, the plain-text cleaner for .txt); returns the text length (0: nothing)."""
+    from wirestory.transforms.extractors import ExtractionSettings, extract_document
 
     data = Path(path).read_bytes()
     if path.endswith(".gz"):
         data = gzip.decompress(data)
     content = data.decode("utf-8", errors="replace")
-    if path.removesuffix(".gz").endswith(".txt"):
-        return len(clean_plain_text(content).text)
-    if not _CONFIG:
-        _init_worker()
-    result = _CONFIG["extract"](
-        content,
-        fast=True,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
-        config=_CONFIG["config"],
-    )
-    return len(result.text or "") if result is not None else 0
+    kind = "text" if path.removesuffix(".gz").endswith(".txt") else "html"
+    return len(extract_document(kind, content, ExtractionSettings())["text"])
 
 
 def corpus_files(corpus: Path) -> list[str]:
@@ -173,9 +149,9 @@ def corpus_files(corpus: Path) -> list[str]:
 
 
 def extraction_limit(corpus: Path, processes: int) -> tuple[int, float, int]:
-    """(files, wall seconds, files with text) of trafilatura alone on a pool of processes."""
+    """(files, wall seconds, files with text) of the extraction alone on a pool of processes."""
     files = corpus_files(corpus)
     start = time.perf_counter()
-    with Pool(processes, initializer=_init_worker) as pool:
+    with Pool(processes) as pool:
         lengths = list(pool.imap_unordered(extract_file, files, chunksize=16))
     return len(files), time.perf_counter() - start, sum(n > 0 for n in lengths)

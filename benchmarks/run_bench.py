@@ -204,7 +204,14 @@ def _dedup(truth, docs, rows, file_of, params, args, work: Path) -> list[dict[st
             }
         )
 
-    seconds, reference = bd.dedup_beam(bd.articles_from(rows), params)
+    # Every contender reads the texts the run's grouping read (chrome stripped, docs), not
+    # the stored ones: a page mostly chrome is stored whole.
+    grouped = {d.doc_id: d for d in docs}
+    articles = [
+        dataclasses.replace(a, text=grouped[a.doc_id].text, word_count=grouped[a.doc_id].word_count)
+        for a in bd.articles_from(rows)
+    ]
+    seconds, reference = bd.dedup_beam(articles, params)
     add("wirestory GroupStories, Beam FnApiRunner", seconds, reference)
     add("wirestory steps, plain Python (no Beam)", *bd.dedup_offline(docs, params))
     add("datasketch MinHashLSH script", *bd.dedup_datasketch(docs, params))
