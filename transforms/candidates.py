@@ -205,40 +205,24 @@ class PackBandsFn(beam.DoFn):
         self._packs = {}
 
 
-class BucketPairsFn(beam.DoFn):
-    """Shards of band entries -> (left_id, [right_id, ...]): the candidate (smaller, larger) id
-    pairs of every LSH bucket, packed per bundle and left document (a pair met in several bands
-    of the bundle once), at most _PAIRS_HELD pairs held before a flush."""
+def _shard_pairs(shard: tuple[int, Iterable[list[tuple[bytes, str]]]]) -> Iterator[tuple[str, str]]:
+    """The candidate (smaller, larger) id pairs of every LSH bucket in a shard's band packs."""
+    buckets: dict[bytes, set[str]] = {}
+    for pack in shard[1]:
+        for key, doc_id in pack:
+            buckets.setdefault(key, set()).add(doc_id)
+    for members in buckets.values():
+        if len(members) > 1:
+            yield from bucket_pairs(sorted(members))
 
-    def start_bundle(self) -> None:
-        self._rights: dict[tuple[Any, str], set[str]] = {}
-        self._held = 0
 
-    def process(
-        self,
-        shard: tuple[int, Iterable[list[tuple[bytes, str]]]],
-        window: Any = beam.DoFn.WindowParam,
-    ) -> Iterator[Any]:
-        buckets: dict[bytes, set[str]] = {}
-        for pack in shard[1]:
-            for key, doc_id in pack:
-                buckets.setdefault(key, set()).add(doc_id)
-        for members in buckets.values():
-            if len(members) > 1:
-                for left, right in bucket_pairs(sorted(members)):
-                    rights = self._rights.setdefault((window, left), set())
-                    self._held += right not in rights
-                    rights.add(right)
-        if self._held >= _PAIRS_HELD:
-            yield from self._flush()
+class BucketPairsFn(PackPerKeyFn):
+    """Shards of band entries -> (left_id, [right_id, ...]): the candidate pairs of every LSH
+    bucket, packed per bundle and left document (a pair met in several bands of the bundle
+    once), at most _PAIRS_HELD pairs held before a flush."""
 
-    def finish_bundle(self) -> Iterator[WindowedValue]:
-        yield from self._flush()
-
-    def _flush(self) -> Iterator[WindowedValue]:
-        for (window, left), rights in self._rights.items():
-            yield WindowedValue((left, sorted(rights)), window.max_timestamp(), (window,))
-        self._rights, self._held = {}, 0
+    def __init__(self) -> None:
+        super().__init__(_shard_pairs, distinct=True, held=_PAIRS_HELD)
 
 
 def _keyed_for_verification(signature: Signature) -> tuple[str, Signature]:
