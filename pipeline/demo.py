@@ -13,10 +13,9 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib.resources import files
 from pathlib import Path
 from string import Template
-
-from wirestory.pipeline import demo_content
 
 AGENCY = "Meridian Press Agency"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -235,8 +234,14 @@ def _write(root: Path, outlet: Outlet, page: Page, rel: str) -> str:
     return path
 
 
+def _data(name: str) -> str:
+    """A file of the demo's content (demo_data/: page templates and story texts)."""
+    return (files("wirestory.pipeline") / "demo_data" / name).read_text(encoding="utf-8")
+
+
 def _parse_stories(block: str) -> tuple[Story, ...]:
-    """Parse the markup below: '@ key | section | CITY | date', headline(s), blank, paragraphs."""
+    """Parse demo_data's story markup: '@ key | section | CITY | date', headline(s), blank,
+    paragraphs (text before the first '@' is a comment)."""
     stories = []
     for chunk in re.split(r"^@ ", block, flags=re.MULTILINE)[1:]:
         head, body = chunk.split("\n\n", 1)
@@ -248,19 +253,19 @@ def _parse_stories(block: str) -> tuple[Story, ...]:
     return tuple(stories)
 
 
-# --- Outlet page templates (string.Template: $name placeholders, $$ for a literal dollar) ---
+# --- Outlet page templates: demo_data/*.html (string.Template; $$ is a literal dollar) ---
 
 OUTLETS = (
     Outlet("harbour-gazette", "The Harbour Gazette", "harbourgazette.example",
-           "{d:%Y-%m-%d}-{key}", True, False, Template(demo_content.HARBOUR)),
+           "{d:%Y-%m-%d}-{key}", True, False, Template(_data("harbour.html"))),
     Outlet("northfield-daily", "Northfield Daily", "northfielddaily.example",
-           "news/{key}-{d:%Y%m%d}", True, False, Template(demo_content.NORTHFIELD)),
+           "news/{key}-{d:%Y%m%d}", True, False, Template(_data("northfield.html"))),
     Outlet("capital-wire", "Capital Wire Online", "capitalwire.example",
-           "{d:%Y-%m-%d}_{key}", False, True, Template(demo_content.CAPITAL)),
+           "{d:%Y-%m-%d}_{key}", False, True, Template(_data("capital.html"))),
     Outlet("evening-courier", "The Evening Courier", "eveningcourier.example",
-           "{d:%Y-%m-%d} {words}", False, False, Template(demo_content.COURIER)),
+           "{d:%Y-%m-%d} {words}", False, False, Template(_data("courier.html"))),
     Outlet("valley-times", "Valley Times", "valleytimes.example",
-           "{d:%Y/%m}/{key}", True, False, Template(demo_content.VALLEY)),
+           "{d:%Y/%m}/{key}", True, False, Template(_data("valley.html"))),
 )  # fmt: skip
 
 # Singletons have fixed homes so every format and awkward file name exists for any seed.
@@ -272,5 +277,5 @@ SINGLETON_PATHS = {
     "road-closures": ("northfield-daily", "news/road-closures-20240909.txt.gz"),
 }
 
-STORIES: tuple[Story, ...] = _parse_stories(demo_content.WIRE_TEXT)
-SINGLETONS: tuple[Story, ...] = _parse_stories(demo_content.LOCAL_TEXT)
+STORIES: tuple[Story, ...] = _parse_stories(_data("wire_stories.txt"))
+SINGLETONS: tuple[Story, ...] = _parse_stories(_data("local_stories.txt"))
