@@ -1,4 +1,4 @@
-"""Times `wirestory run --workers N` on a scaled-up demo corpus: python -m runners.bench_workers.
+"""Times `wirestory run --workers N` on a scaled-up demo corpus: python -m benchmarks.bench_workers.
 
 Each setting runs as its own `wirestory run` process, alternating settings so load from other
 work on the machine is spread evenly; the median wall time per setting is reported.
