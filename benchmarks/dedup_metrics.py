@@ -241,17 +241,18 @@ def article_of(row: Mapping[str, Any]) -> Any:
 def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str, tuple[str, int]]:
     """Per row, the text and word count the run's grouping read: the stored text without the
     run's chrome lines (its `chrome` table, under the rule its manifest states). A page more
-    than 80% chrome is stored whole (README, "Page chrome") but grouped without them, so an
-    offline regrouping of stored texts must strip them again; other pages are stored stripped."""
+    than 80% chrome, or much made of lines its site repeats, is stored as it was (README, "Page
+    chrome") but grouped without them, so an offline regrouping of stored texts must strip them
+    again; other pages are stored stripped."""
     import json
 
     from deltalake import DeltaTable
     from wirestory.transforms.chrome import (
         ChromeCount,
         ChromeRule,
-        chrome_lines,
+        clean_page,
+        site_lines,
         site_of,
-        strip_chrome,
     )
 
     pages: dict[tuple[str, str], int] = defaultdict(int)  # summed over the run's batches
@@ -266,12 +267,12 @@ def grouped_texts(out_dir: Path, rows: Mapping[str, dict[str, Any]]) -> dict[str
     if "chrome" in stated and stated["chrome"] is None:  # the run kept chrome
         return {path: (r["text"], r["word_count"]) for path, r in rows.items()}
     rule = ChromeRule(**stated["chrome"]) if stated.get("chrome") else ChromeRule()
-    lines = {site: chrome_lines(counts, rule) for site, counts in by_site.items()}
+    lines = {site: site_lines(counts, rule) for site, counts in by_site.items()}
     out = {}
     for path, r in rows.items():
         article = article_of(r)
-        chrome = lines.get(site_of(article), frozenset())
-        grouped = strip_chrome(article, chrome, rule.max_page_share) if chrome else article
+        found = lines.get(site_of(article))
+        grouped = clean_page(article, found, rule) if found else article
         out[path] = (grouped.text, grouped.word_count)
     return out
 

@@ -12,10 +12,13 @@ from wirestory.transforms.chrome import (
     CountChromeLines,
     RemoveChrome,
     chrome_lines,
+    group_on_own_lines,
     line_hash,
+    site_lines,
     site_of,
     strip_chrome,
 )
+from wirestory.transforms.extractors import count_words
 from wirestory.transforms.records import ExtractedArticle
 
 from tests.conftest import local_pipeline
@@ -180,3 +183,49 @@ def test_headline_and_date_lines_left_at_the_edges_by_chrome_removal_are_dropped
     clean = strip_chrome(page, {line_hash(COOKIE), line_hash(MENU)})
     assert clean.text == "\n".join(body)
     assert clean.word_count == len(" ".join(body).split())
+
+
+OVERLAY = [
+    "We and our 843 partners store and access information on your device, such as cookies, and",
+    "process personal data for personalised advertising, measurement and content development.",
+]
+
+
+def test_lines_on_min_pages_under_the_share_are_repeated_not_chrome() -> None:
+    rows = [ChromeCount("s", "", 20), ChromeCount("s", "a", 8), ChromeCount("s", "b", 5)]
+    rows.append(ChromeCount("s", "c", 4))
+    assert site_lines(rows, ChromeRule()) == (frozenset({"a"}), frozenset({"b"}))
+
+
+def test_a_page_much_made_of_repeated_lines_is_grouped_on_its_own_lines_and_stored_whole() -> None:
+    own = "LONDON - The ferry timetable changes on Monday."
+    short = _article("portal.example", 0, [*OVERLAY, own])
+    repeated = {line_hash(line) for line in OVERLAY}
+    grouped = group_on_own_lines(short, repeated, 0.35)
+    assert (grouped.text, grouped.word_count) == (own, 7)
+    assert (grouped.stored_text(), grouped.stored_words()) == (short.text, count_words(short.text))
+    # A full article carrying the same overlay keeps it: 26 of its 86 tokens, under 0.35.
+    body = [
+        f"Paragraph {i} of a long report on the harbour works and the new quay." for i in range(4)
+    ]
+    long = _article("portal.example", 1, [*OVERLAY, *body])
+    assert group_on_own_lines(long, repeated, 0.35) == long
+
+
+def test_short_pages_sharing_only_a_partly_shown_overlay_are_grouped_without_it() -> None:
+    """A consent overlay the extractor keeps on 6 of a site's 25 pages (under the 30% chrome
+    share): on the 4 short pages it is most of the text, and two of them would match on it."""
+
+    def body(n: int) -> list[str]:
+        return [f"Paragraph {i} of report {n} on the harbour works and the quay." for i in range(6)]
+
+    pages = [
+        _article("portal.example", i, [f"Report {i} on the city budget.", *body(i)])
+        for i in range(19)
+    ]
+    pages += [_article("portal.example", 19 + i, [*OVERLAY, *body(19 + i)]) for i in range(2)]
+    shorts = [f"LONDON - Short item {i} on the tram strike." for i in range(4)]
+    pages += [_article("portal.example", 21 + i, [*OVERLAY, line]) for i, line in enumerate(shorts)]
+    cleaned = {doc: text for doc, text, _ in _cleaned(pages, ChromeRule())}
+    assert [cleaned[f"portal.example-{21 + i}"] for i in range(4)] == shorts
+    assert all(cleaned[f"portal.example-{19 + i}"].startswith(OVERLAY[0]) for i in range(2))

@@ -243,5 +243,5 @@ def test_beam_style_entry_point(tmp_path: Path) -> None:
     assert manifest["counts"]["articles"] == 5
     assert manifest["parameters"]["minhash"]["threshold"] == 0.6
     assert manifest["parameters"]["minhash"]["shingle_size"] == 4
-    chrome = {"min_pages": 5, "min_share": 0.3, "max_page_share": 0.8}
+    chrome = {"min_pages": 5, "min_share": 0.3, "max_page_share": 0.8, "repeated_share": 0.35}
     assert manifest["parameters"]["chrome"] == chrome  # the rule grouping ran with
