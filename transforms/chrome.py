@@ -187,6 +187,20 @@ def chrome_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> frozenset[s
     return site_lines(counts, rule).chrome
 
 
+def _without_lines(text: str, hashes: frozenset[str]) -> str | None:
+    """The text without the lines whose hash is in hashes; None when it holds none of them."""
+    lines = text.splitlines()
+    kept = [line for line in lines if line_hash(line) not in hashes]
+    return None if len(kept) == len(lines) else "\n".join(kept).strip()
+
+
+def _removed_share(before: str, after: str) -> float:
+    """Share of the tokens removed, in the unit of shingles (a character in scripts without
+    spaces)."""
+    total = len(normalise(before))
+    return (total - len(normalise(after))) / total if total else 0.0
+
+
 def strip_chrome(
     article: ExtractedArticle, chrome: Iterable[str], max_page_share: float = 1.0
 ) -> ExtractedArticle:
@@ -194,19 +208,17 @@ def strip_chrome(
     inside them (transforms/edges.py). Its text (what grouping reads) always loses them;
     when they hold more than max_page_share of its tokens, the text as extracted is kept for
     storage (`kept_text`)."""
-    chrome = frozenset(chrome)
-    lines = article.text.splitlines()
-    kept = [line for line in lines if line_hash(line) not in chrome]
-    if len(kept) == len(lines):
+    kept = _without_lines(article.text, frozenset(chrome))
+    if kept is None:
         return article
     # Without the chrome around them, the page's headline and date lines may now be the edges.
-    text = strip_edge_metadata("\n".join(kept).strip(), article.title)
-    words = count_words(text)
-    # Shared in tokens, the unit of shingles: a character in scripts without spaces.
-    total, left = len(normalise(article.text)), len(normalise(text))
-    mostly_chrome = total - left > max_page_share * total
+    text = strip_edge_metadata(kept, article.title)
+    mostly_chrome = _removed_share(article.text, text) > max_page_share
     return dataclasses.replace(
-        article, text=text, word_count=words, kept_text=article.text if mostly_chrome else None
+        article,
+        text=text,
+        word_count=count_words(text),
+        kept_text=article.text if mostly_chrome else None,
     )
 
 
@@ -215,16 +227,10 @@ def group_on_own_lines(
 ) -> ExtractedArticle:
     """The article grouped on its own lines alone when lines its site repeats hold at least
     min_share of its tokens; its stored text stays as it was."""
-    repeated = frozenset(repeated)
-    lines = article.text.splitlines()
-    own = [line for line in lines if line_hash(line) not in repeated]
-    if len(own) == len(lines):
+    own = _without_lines(article.text, frozenset(repeated))
+    if own is None or _removed_share(article.text, own) < min_share:
         return article
-    text = "\n".join(own).strip()
-    total, left = len(normalise(article.text)), len(normalise(text))
-    if total - left < min_share * total:
-        return article
-    text = strip_edge_metadata(text, article.title)
+    text = strip_edge_metadata(own, article.title)
     return dataclasses.replace(
         article, text=text, word_count=count_words(text), kept_text=article.stored_text()
     )
