@@ -248,8 +248,8 @@ def render(by_corpus: dict[str, dict[str, dict[str, Any]]], command: str) -> str
         "The template merges left on `old` are two Metro Portal pages whose consent overlay the",
         "extractor keeps on its short pages only (~1% of that site's pages): under the 30%",
         "share, not learned. Since then such a page, much made of lines its site repeats on",
-        "5+ pages, is grouped on its own lines (README, \"Repeated lines on short pages\"; the",
-        "100,000-document rows of \"Grouping quality at the defaults\"); these rows predate it.",
+        '5+ pages, is grouped on its own lines (README, "Repeated lines on short pages"; the',
+        '100,000-document rows of "Grouping quality at the defaults"); these rows predate it.',
         "",
         "| corpus | chrome removal | HTML articles with chrome | chrome words | precision "
         "| recall | F1 | template merges | reproduced offline |",
