@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "lookback_days": 30,
     "chrome_min_pages": 5,
     "chrome_min_share": 0.3,
+    "chrome_repeated_share": 0.35,
 }
 JSON_ROLES = ("html", "text", "url", "title", "published", "id")
 # The short runner names (runners.profiles.ALIASES); a Beam runner class name works too.
@@ -171,6 +172,14 @@ def add_wirestory_flags(parser: argparse.ArgumentParser, command: str | None = N
             float,
             "... and at least this share of the site's pages, in (0, 1] (default: %(default)s).",
         )
+        _flag(
+            parser,
+            "chrome_repeated_share",
+            float,
+            "A page where lines on at least --chrome-min-pages pages of its site (chrome or not) "
+            "hold more than this share of its tokens is grouped on its other lines, in (0, 1]; 1 "
+            "turns this off (default: %(default)s).",
+        )
     if command not in (None, "ingest", "watch", "stream"):
         return
     parser.add_argument(
@@ -261,6 +270,9 @@ def validate(values: Mapping[str, Any], workers: int | None = None) -> None:
     _check(pages_ok, "--chrome-min-pages", ">= 0", chrome_pages)
     share_ok = chrome_share is None or (_number(chrome_share) and 0 < chrome_share <= 1)
     _check(share_ok, "--chrome-min-share", "in (0, 1]", chrome_share)
+    repeated = get("chrome_repeated_share")
+    repeated_ok = repeated is None or (_number(repeated) and 0 < repeated <= 1)
+    _check(repeated_ok, "--chrome-repeated-share", "in (0, 1]", repeated)
     days_ok = lookback is None or (_number(lookback) and lookback >= 0)
     _check(days_ok, "--lookback-days", ">= 0", lookback)
     runner = get("runner")

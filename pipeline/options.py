@@ -62,6 +62,7 @@ class WirestoryOptions(PipelineOptions):
         """The page-chrome rule these options ask for; None when chrome is kept."""
         pages = getattr(self, "chrome_min_pages", flags.DEFAULTS["chrome_min_pages"])
         share = getattr(self, "chrome_min_share", flags.DEFAULTS["chrome_min_share"])
+        repeated = getattr(self, "chrome_repeated_share", flags.DEFAULTS["chrome_repeated_share"])
         if not pages:
             return None
-        return ChromeRule(min_pages=pages, min_share=share)
+        return ChromeRule(min_pages=pages, min_share=share, repeated_share=repeated)

@@ -158,14 +158,20 @@ def test_flags_feed_the_rule_and_are_checked() -> None:
     from wirestory.pipeline.options import WirestoryOptions
 
     rule = ChromeRule()
-    assert (flags.DEFAULTS["chrome_min_pages"], flags.DEFAULTS["chrome_min_share"]) == (
+    defaults = ("chrome_min_pages", "chrome_min_share", "chrome_repeated_share")
+    assert tuple(flags.DEFAULTS[name] for name in defaults) == (
         rule.min_pages,
         rule.min_share,
+        rule.repeated_share,
     )
     assert WirestoryOptions([]).chrome_rule() == rule
     assert WirestoryOptions(["--chrome-min-pages", "0"]).chrome_rule() is None
+    off = WirestoryOptions(["--chrome-repeated-share", "1"]).chrome_rule()
+    assert off is not None and off.repeated_share == 1.0
     with pytest.raises(UsageError, match="--chrome-min-share"):
         flags.validate({**flags.DEFAULTS, "chrome_min_share": 0})
+    with pytest.raises(UsageError, match="--chrome-repeated-share"):
+        flags.validate({**flags.DEFAULTS, "chrome_repeated_share": 1.5})
 
 
 def test_headline_and_date_lines_left_at_the_edges_by_chrome_removal_are_dropped() -> None:

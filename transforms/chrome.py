@@ -16,7 +16,7 @@ text of its own), while grouping reads what is left (maybe nothing: a story of i
 article is never dropped.
 
 A line on `min_pages` pages but under the share (a consent overlay a site shows on some pages
-only, a promo box) stays in the text, except on a page where such lines hold at least
+only, a promo box) stays in the text, except on a page where such lines hold more than
 `repeated_share` of the tokens left: that page is grouped on its own lines alone and stored as
 it was. Two short pages of one site that share only those lines (and a dateline) would
 otherwise reach the containment threshold together (0.35 caught every such merge of the
@@ -58,7 +58,7 @@ class ChromeRule:
     min_pages: int = 5  # a site with fewer pages than this never loses a line
     min_share: float = 0.3  # of the site's pages
     max_page_share: float = 0.8  # a page more chrome than this is stored as extracted
-    repeated_share: float = 0.35  # a page this much repeated lines is grouped on its own lines
+    repeated_share: float = 0.35  # a page more repeated lines than this is grouped on its own
 
     def floor(self, site_pages: int) -> float:
         """Pages that must hold a line of a site with site_pages pages for it to be chrome."""
@@ -225,10 +225,10 @@ def strip_chrome(
 def group_on_own_lines(
     article: ExtractedArticle, repeated: Iterable[str], min_share: float
 ) -> ExtractedArticle:
-    """The article grouped on its own lines alone when lines its site repeats hold at least
-    min_share of its tokens; its stored text stays as it was."""
+    """The article grouped on its own lines alone when lines its site repeats hold more than
+    min_share of its tokens (so 1 never applies); its stored text stays as it was."""
     own = _without_lines(article.text, frozenset(repeated))
-    if own is None or _removed_share(article.text, own) < min_share:
+    if own is None or _removed_share(article.text, own) <= min_share:
         return article
     text = strip_edge_metadata(own, article.title)
     return dataclasses.replace(
