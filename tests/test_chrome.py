@@ -11,7 +11,6 @@ from wirestory.transforms.chrome import (
     ChromeRule,
     CountChromeLines,
     RemoveChrome,
-    chrome_lines,
     group_on_own_lines,
     line_hash,
     site_lines,
@@ -81,11 +80,11 @@ def test_site_and_line_hash_are_normalised() -> None:
 
 def test_chrome_lines_need_min_pages_and_min_share() -> None:
     rows = [ChromeCount("s", "", 10), ChromeCount("s", "a", 4), ChromeCount("s", "b", 2)]
-    assert chrome_lines(rows, ChromeRule(min_pages=3, min_share=0.3)) == frozenset({"a"})
-    assert chrome_lines(rows, ChromeRule(min_pages=3, min_share=0.5)) == frozenset()
+    assert site_lines(rows, ChromeRule(min_pages=3, min_share=0.3)).chrome == frozenset({"a"})
+    assert site_lines(rows, ChromeRule(min_pages=3, min_share=0.5)).chrome == frozenset()
     # A small site: every line on all of its 3 pages, below the page floor of the defaults.
     small = [ChromeCount("s", "", 3), ChromeCount("s", "a", 3)]
-    assert chrome_lines(small, ChromeRule()) == frozenset()
+    assert site_lines(small, ChromeRule()).chrome == frozenset()
 
 
 def test_a_page_mostly_made_of_chrome_lines_is_stored_whole() -> None:

@@ -182,11 +182,6 @@ def site_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> SiteLines:
     )
 
 
-def chrome_lines(counts: Iterable[ChromeCount], rule: ChromeRule) -> frozenset[str]:
-    """Line hashes of one site's counts that are chrome under the rule."""
-    return site_lines(counts, rule).chrome
-
-
 def _without_lines(text: str, hashes: frozenset[str]) -> str | None:
     """The text without the lines whose hash is in hashes; None when it holds none of them."""
     lines = text.splitlines()
