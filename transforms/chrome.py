@@ -222,10 +222,18 @@ def group_on_own_lines(
 ) -> ExtractedArticle:
     """The article grouped on its own lines alone when lines its site repeats hold more than
     min_share of its tokens (so 1 never applies); its stored text stays as it was."""
-    own = _without_lines(article.text, frozenset(repeated))
-    if own is None or _removed_share(article.text, own) <= min_share:
+    repeated = frozenset(repeated)
+    own, removed, total = [], 0, 0
+    for line in article.text.splitlines():
+        tokens = len(normalise(line))  # tokens never span lines: the text is read once
+        total += tokens
+        if line_hash(line) in repeated:
+            removed += tokens
+        else:
+            own.append(line)
+    if not total or removed <= min_share * total:
         return article
-    text = strip_edge_metadata(own, article.title)
+    text = strip_edge_metadata("\n".join(own).strip(), article.title)
     return dataclasses.replace(
         article, text=text, word_count=count_words(text), kept_text=article.stored_text()
     )
