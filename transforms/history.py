@@ -10,6 +10,7 @@ history at a time, never the whole of it, on any runner.
 from __future__ import annotations
 
 import datetime
+import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,8 +75,29 @@ def identify(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | Rejec
     return item.identity(), item
 
 
-def _source(item: RawDocument | RejectRecord) -> str:
-    return item.source_uri
+@dataclass(frozen=True)
+class Sealed:
+    """An input on its way through the skip shuffle: its identity and URI, and the item itself
+    pickled and zstd-compressed. The local runner holds a GroupByKey's whole input decoded, and
+    a page's HTML is about five times smaller compressed; only the items kept are opened."""
+
+    doc_id: str
+    source_uri: str
+    packed: bytes
+
+    @classmethod
+    def of(cls, item: RawDocument | RejectRecord) -> Sealed:
+        import zstandard
+
+        doc_id, item = identify(item)
+        packed = zstandard.ZstdCompressor(level=1).compress(pickle.dumps(item, protocol=5))
+        return cls(doc_id, item.source_uri, packed)
+
+    def open(self) -> RawDocument | RejectRecord:
+        """The item."""
+        import zstandard
+
+        return pickle.loads(zstandard.ZstdDecompressor().decompress(self.packed))
 
 
 class SkipSeenFn(beam.DoFn):
@@ -84,22 +106,22 @@ class SkipSeenFn(beam.DoFn):
     def __init__(self, files: BucketFiles) -> None:
         self._files = files
 
-    def process(self, element: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[Any]:
+    def process(self, element: tuple[int, Iterable[Sealed]]) -> Iterator[Any]:
         bucket, items = element
-        by_id: dict[str, list[Any]] = {}
-        for doc_id, item in items:
-            by_id.setdefault(doc_id, []).append(item)
+        by_id: dict[str, list[Sealed]] = {}
+        for item in items:
+            by_id.setdefault(item.doc_id, []).append(item)
         paths = self._files.get(bucket, ())
         seen = {row["doc_id"] for row in scan_matching(paths, "doc_id", by_id, ["doc_id"])}
         for doc_id in sorted(by_id):
-            ordered = sorted(by_id[doc_id], key=_source)
+            ordered = sorted(by_id[doc_id], key=lambda sealed: sealed.source_uri)
             if doc_id in seen:
                 for item in ordered:
                     yield beam.pvalue.TaggedOutput(
                         SKIPPED, Skipped(doc_id, item.source_uri, "already_ingested")
                     )
                 continue
-            yield ordered[0]
+            yield ordered[0].open()
             for item in ordered[1:]:
                 yield beam.pvalue.TaggedOutput(
                     SKIPPED, Skipped(doc_id, item.source_uri, "duplicate_in_batch")
@@ -118,8 +140,8 @@ class SkipSeen(beam.PTransform):
         buckets = self._buckets
         return (
             items
-            | "Identify" >> beam.Map(identify)
-            | "KeyByBucket" >> beam.Map(lambda kv: (doc_bucket(kv[0], buckets), kv))
+            | "Identify" >> beam.Map(Sealed.of)
+            | "KeyByBucket" >> beam.Map(lambda sealed: (doc_bucket(sealed.doc_id, buckets), sealed))
             | "GroupBuckets" >> beam.GroupByKey()
             | "Skip" >> beam.ParDo(SkipSeenFn(self._files)).with_outputs(SKIPPED, main="new")
         )

@@ -179,6 +179,11 @@ def reject_document(row: dict[str, Any], buckets: int, batch: int) -> dict[str, 
     }
 
 
+def _index_fields(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(doc id, the fields of an article row its index rows read): the join carries no text."""
+    return row["doc_id"], {k: row.get(k) for k in ("story_id", "published", "fetched")}
+
+
 class IndexRows(beam.PTransform):
     """(final article rows, signatures, reject rows) -> `documents` rows and 'bands' rows."""
 
@@ -193,7 +198,7 @@ class IndexRows(beam.PTransform):
         _, buckets, batch, _ = self._args
         indexed = (
             {
-                "row": rows | "KeyRows" >> beam.Map(lambda r: (r["doc_id"], r)),
+                "row": rows | "KeyRows" >> beam.Map(_index_fields),
                 "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
             }
             | "JoinSignatures" >> beam.CoGroupByKey()
