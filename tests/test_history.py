@@ -16,10 +16,13 @@ from wirestory.transforms.history import (
     HistoryMatch,
     MatchHistory,
     Probe,
+    Sealed,
+    SkipSeenFn,
     band_bucket,
     doc_bucket,
     route_probe,
 )
+from wirestory.transforms.records import RawDocument
 from wirestory.transforms.signatures import band_keys
 
 from tests.conftest import local_pipeline
@@ -118,3 +121,21 @@ def test_history_outside_the_lookback_is_not_matched(tmp_path: Path) -> None:
         dates = p | "Dates" >> beam.Create([(new_id, late)])
         matches = (signatures, dates) | MatchHistory(PARAMS, bands, documents, BUCKETS, 30)
         assert_that(matches, equal_to([]))
+
+
+def test_skip_keeps_the_first_copy_by_uri_opened_and_tags_the_rest() -> None:
+    page = "<html><body>" + "<p>The council approved the budget on Tuesday.</p>" * 40 + "</body>"
+    copies = [RawDocument(f"file:///in/{name}.html", "html", page) for name in ("b", "a", "c")]
+    other = RawDocument("file:///in/d.html", "html", page.replace("Tuesday", "Friday"))
+    sealed = [Sealed.of(doc) for doc in (*copies, other)]
+    assert all(len(s.packed) < len(page) / 5 for s in sealed)  # HTML crosses compressed
+    fn = SkipSeenFn({})
+    out = [o for bucket in (0,) for o in fn.process((bucket, list(reversed(sealed))))]
+    kept = sorted((o for o in out if isinstance(o, RawDocument)), key=lambda d: d.source_uri)
+    skipped = [o.value for o in out if not isinstance(o, RawDocument)]
+    assert [d.source_uri for d in kept] == ["file:///in/a.html", "file:///in/d.html"]
+    assert kept[0] == copies[1].identified()  # opened whole, with its content id
+    assert sorted((s.source_uri, s.reason) for s in skipped) == [
+        ("file:///in/b.html", "duplicate_in_batch"),
+        ("file:///in/c.html", "duplicate_in_batch"),
+    ]
