@@ -16,7 +16,7 @@ from wirestory.transforms.history import (
     HistoryMatch,
     MatchHistory,
     Probe,
-    Sealed,
+    SealFn,
     SkipSeenFn,
     band_bucket,
     doc_bucket,
@@ -127,9 +127,12 @@ def test_skip_keeps_the_first_copy_by_uri_opened_and_tags_the_rest() -> None:
     page = "<html><body>" + "<p>The council approved the budget on Tuesday.</p>" * 40 + "</body>"
     copies = [RawDocument(f"file:///in/{name}.html", "html", page) for name in ("b", "a", "c")]
     other = RawDocument("file:///in/d.html", "html", page.replace("Tuesday", "Friday"))
-    sealed = [Sealed.of(doc) for doc in (*copies, other)]
+    seal = SealFn()
+    seal.setup()
+    sealed = [s for doc in (*copies, other) for s in seal.process(doc)]
     assert all(len(s.packed) < len(page) / 5 for s in sealed)  # HTML crosses compressed
     fn = SkipSeenFn({})
+    fn.setup()
     out = [o for bucket in (0,) for o in fn.process((bucket, list(reversed(sealed))))]
     kept = sorted((o for o in out if isinstance(o, RawDocument)), key=lambda d: d.source_uri)
     skipped = [o.value for o in out if not isinstance(o, RawDocument)]

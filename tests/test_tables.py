@@ -35,12 +35,11 @@ def test_packs_keep_every_value_and_sort_by_the_key_columns() -> None:
 def _write(rows: list[dict], directory: Path) -> list[dict]:
     options = PipelineOptions(runner="FnApiRunner")
     with beam.Pipeline(options=options) as pipeline:
-        infos = (
+        _ = (
             pipeline
             | beam.Create(rows, reshuffle=False)
             | WriteShards("bands", str(directory), "b1", lambda row: row["bucket"], True)
         )
-        _ = infos | beam.io.WriteToText(str(directory / "infos"))
     return sorted((directory / "bands").rglob("*.parquet"))
 
 

@@ -26,7 +26,8 @@ def shard_of(key: str, shards: int) -> int:
     )
 
 
-# Rows a bundle holds per table before it encodes its packs: a few MB of article rows.
+# Rows a bundle holds per table before it encodes its packs: about 40 MB of article rows
+# (text included), under 1 MB of band rows.
 PACKED_ROWS = 1 << 13
 _SORT_KEYS = ("doc_id", "band_key", "story_id", "source_uri", "site", "line_hash")
 
