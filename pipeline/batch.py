@@ -28,7 +28,7 @@ from wirestory.transforms.incremental import (
     JoinExistingStories,
     document_date,
 )
-from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, MatchInputs, ReadDocuments
+from wirestory.transforms.read import CONTAINERS, REJECTS, UNITS, ListedInputs, ReadDocuments
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
 from wirestory.transforms.signatures import MinHashParams
 from wirestory.transforms.stories import OVERSIZED
@@ -151,11 +151,15 @@ def _entry(
 
 
 def build_batch_pipeline(
-    pipeline: beam.Pipeline, files: list[str], options: WirestoryOptions, ctx: BatchContext
+    pipeline: beam.Pipeline,
+    files: list[tuple[str, int]],
+    options: WirestoryOptions,
+    ctx: BatchContext,
 ) -> None:
-    """Adds every step of one batch: read, skip seen, extract, group, join history, write."""
+    """Adds every step of one batch: read, skip seen, extract, group, join history, write.
+    `files`: (path, size) of the batch's inputs, as the launcher listed them."""
     limits, fields = options.read_limits(), options.json_fields()
-    matched = pipeline | "MatchInputs" >> MatchInputs(files)
+    matched = pipeline | "ListedInputs" >> ListedInputs(files)
     read = matched | "ReadDocuments" >> ReadDocuments(limits)
     records = read[CONTAINERS] | "ReadContainers" >> ReadContainers(limits, fields)
     fresh = (

@@ -184,7 +184,7 @@ def run_batch(
     started = time.monotonic()
     with beam.Pipeline(runner=make_runner(), options=options) as pipeline:
         signals.watch(pipeline)  # an interrupt cancels a remote job
-        build_batch_pipeline(pipeline, [f.path for f in files], wirestory, ctx)
+        build_batch_pipeline(pipeline, [(f.path, f.size) for f in files], wirestory, ctx)
     pipeline_seconds = time.monotonic() - started
     summary = _read_json(FileSystems.join(staging, BATCH_SUMMARY))
     manifest = {

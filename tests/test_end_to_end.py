@@ -119,6 +119,29 @@ def test_every_article_says_why_it_is_in_its_story(demo_run) -> None:
     assert con.sql(joined).fetchall()[0][0] > 0
 
 
+def test_a_listed_file_that_vanishes_before_the_read_is_a_reject(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The launcher lists the inputs; a file deleted before the pipeline reads it is a reject
+    (it had been matched again, found missing and silently dropped)."""
+    import wirestory.pipeline.ingest as ingest_module
+
+    vanished = tmp_path / "vanished.html"
+    listed = ingest_module.list_inputs
+
+    def listing(patterns, allow_empty=False):
+        return [*listed(patterns, allow_empty), ingest_module.InputFile(str(vanished), 900)]
+
+    monkeypatch.setattr(ingest_module, "list_inputs", listing)
+    out = tmp_path / "out"
+    seeds = PROJECT.parent / "shared" / "seeds"
+    assert cli.main(["run", str(seeds), "--output", str(out), "--quiet"]) == 0
+    rejects = {row["source_uri"]: row for row in _table(out, "rejects").to_pylist()}
+    assert rejects[str(vanished)]["reason"] == "unreadable"
+    counts = json.loads((out / "manifest.json").read_text())["counts"]
+    assert (counts["inputs"], counts["articles"], counts["rejects"]) == (6, 5, 1)
+
+
 def test_stories_and_articles_agree(demo_run) -> None:
     _, _, out, _ = demo_run
     con = duckdb.connect()

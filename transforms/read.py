@@ -260,6 +260,29 @@ class MatchInputs(beam.PTransform):
         )
 
 
+@beam.typehints.with_output_types(FileMetadata)
+class ListedInputs(beam.PTransform):
+    """Files a launcher has already listed, as (path, size) -> their metadata, without matching
+    each file again: a match per file cost ~0.15-0.6 ms (15 s of a 100,000-file run). A file
+    that vanished since the listing becomes a read reject, never a silent gap."""
+
+    def __init__(self, files: Iterable[tuple[str, int]]) -> None:
+        super().__init__()
+        self._files = sorted(set(files))
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "Files" >> beam.Create(self._files)
+            | "Metadata" >> beam.MapTuple(_metadata)
+            | "ProgressMatched" >> log_progress("matched")
+        )
+
+
+def _metadata(path: str, size: int) -> FileMetadata:
+    return FileMetadata(path, size)
+
+
 def _first_metadata(items: Iterable[FileMetadata]) -> FileMetadata | None:
     """Keeps one metadata record for a path matched by several patterns."""
     return next(iter(items), None)
