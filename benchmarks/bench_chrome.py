@@ -162,7 +162,12 @@ def score(rows: dict[str, dict[str, Any]], truth: dict[str, Any], offline: bool 
         file_of = {r["doc_id"]: f for f, r in rows.items()}
         docs = sorted(
             (
-                Doc(r["doc_id"], *r.get("grouping", (r["text"], r["word_count"])), r["published"])
+                Doc(
+                    r["doc_id"],
+                    *r.get("grouping", (r["text"], r["word_count"])),
+                    r["published"],
+                    r.get("sitename"),
+                )
                 for r in rows.values()
             ),
             key=lambda d: d.doc_id,

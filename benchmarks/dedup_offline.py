@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from wirestory.transforms.candidates import Match, bucket_pairs, compare
-from wirestory.transforms.canonical import Member, furniture_floor, rank_members, text_lines
+from wirestory.transforms.canonical import (
+    Member,
+    furniture_floor,
+    line_keys,
+    rank_members,
+    site_key,
+)
 from wirestory.transforms.grouping import group_in_memory
 from wirestory.transforms.records import Signature
 from wirestory.transforms.signatures import (
@@ -42,6 +48,7 @@ class Doc:
     text: str
     word_count: int
     published: datetime.date | None
+    sitename: str | None = None
 
 
 def compute_signatures(
@@ -139,11 +146,11 @@ def stories_from(
     groups: dict[str, list[int]] = defaultdict(list)
     for i, doc in enumerate(docs):
         groups[grouped.get(doc.doc_id, doc.doc_id)].append(i)
-    lines = [text_lines(doc.text, shingle_size) for doc in docs]
+    lines = [line_keys(doc.text, shingle_size, site_key(doc.sitename)) for doc in docs]
     holders: dict[int, set[str]] = defaultdict(set)
     for label, members in groups.items():
         for i in members:
-            for line, _ in lines[i]:
+            for line, _ in lines[i][0]:
                 holders[line].add(label)
     floor = furniture_floor(len(groups))
     furniture = {line for line, labels_ in holders.items() if len(labels_) >= floor}
@@ -159,10 +166,19 @@ def stories_from(
     return labels, canonical
 
 
-def _member(doc: Doc, sequence: np.ndarray, lines: tuple[tuple[int, bytes], ...]) -> Member:
-    """What AssignStories knows of an article (url and sitename do not affect the ranking)."""
+def _member(
+    doc: Doc, sequence: np.ndarray, lines: tuple[tuple[tuple[int, bytes], ...], tuple[int, ...]]
+) -> Member:
+    """What AssignStories knows of an article (its url does not affect the ranking)."""
     return Member(
-        doc.doc_id, doc.word_count, doc.published, None, None, sequence.tobytes(), lines=lines
+        doc.doc_id,
+        doc.word_count,
+        doc.published,
+        None,
+        doc.sitename,
+        sequence.tobytes(),
+        lines=lines[0],
+        naming=lines[1],
     )
 
 

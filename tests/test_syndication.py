@@ -88,7 +88,8 @@ def test_offline_grouping_reproduces_the_pipeline(syndication_run: dict[str, Any
     grouped = grouped_texts(syndication_run["out"], syndication_run["rows"])
     rows = syndication_run["rows"].values()
     docs = [
-        Doc(r["doc_id"], *grouped[f], r["published"]) for f, r in syndication_run["rows"].items()
+        Doc(r["doc_id"], *grouped[f], r["published"], r["sitename"])
+        for f, r in syndication_run["rows"].items()
     ]
     labels, canonical = group(docs, MinHashParams())
     assert labels == {r["doc_id"]: r["story_id"].removeprefix("st_") for r in rows}

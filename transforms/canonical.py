@@ -25,8 +25,15 @@ unconfirmed content:
 
     score(m) = sum over j != m of  |C_m n C_j| / |C_j| + CLEANLINESS * |C_m n C_j| / |S_m|
 
-Ties, and near ties (NEAR_TIE), then go to fewer furniture shingles, then canonical_order.
-Without furniture (C = S) the score is the one above, bit for bit.
+An outlet's own additions. A line that names the copy's own outlet ("told The Courier", "The
+Courier regrets the error", "Download the Courier app") is the outlet speaking, not the story,
+when the other members lack most of its shingles (OWN_LINE_UNSHARED): its shingles leave C_m
+like furniture's, for that member only. Set relations alone cannot tell a paragraph an outlet
+added from the original's content that the other copies cut; the outlet's name can.
+
+Ties, and near ties (NEAR_TIE), then go to fewer furniture and own-addition shingles, then
+canonical_order. Without furniture and own additions (C = S) the score is the one above, bit
+for bit.
 """
 
 from __future__ import annotations
@@ -68,6 +75,16 @@ LABEL_LINE_MAX_WORDS = 25
 _LABEL = re.compile(r"^\s*([^\W\d_][^:]{0,30}?)\s*:\s*\S")
 FURNITURE_SHARE = 0.02
 FURNITURE_MIN_STORIES = 20
+# A line naming the member's own outlet is an own addition when at least this share of its
+# shingles are held by no other member of the group. A wire story's line that names the original
+# outlet (its dateline credit, "told Reuters") is shared by the copies that kept it; an outlet's
+# inserted paragraph is held by no one else. Measured on two syndication corpora (BENCHMARKS.md,
+# "Canonical copy: an outlet's own additions"); a site name of more than SITE_MAX_WORDS words, or
+# under SITE_MIN_CHARS letters and digits, is no name (extractors sometimes guess a sentence).
+OWN_LINE_UNSHARED = 0.5
+SITE_MAX_WORDS = 4
+SITE_MIN_CHARS = 4
+_SITE_WORD = re.compile(r"[^\W_]+")
 
 
 def furniture_floor(stories: int) -> float:
@@ -95,18 +112,62 @@ def _line_key(line: str, tokens: list[str]) -> list[str]:
 def text_lines(text: str, shingle_size: int) -> tuple[tuple[int, bytes], ...]:
     """Every distinct line of the text with words: (line_hash, the little-endian uint32 keys of
     the shingles touching it, those that cross into a neighbouring line included)."""
+    return line_keys(text, shingle_size)[0]
+
+
+def line_keys(
+    text: str, shingle_size: int, site: str | None = None
+) -> tuple[tuple[tuple[int, bytes], ...], tuple[int, ...]]:
+    """(text_lines, the sorted hashes of the lines that name the site: see site_key)."""
     lines = [(line, tokens) for line in text.splitlines() if (tokens := normalise(line))]
     words = [token for _, tokens in lines for token in tokens]
     sequence = shingle_sequence(words, shingle_size)
     out: dict[int, bytes] = {}
+    naming: set[int] = set()
     start = 0
     for line, tokens in lines:
         end = start + len(tokens)
         touching = sequence[max(0, start - shingle_size + 1) : min(len(sequence), end)]
         key = line_hash(_line_key(line, tokens))
         out[key] = out.get(key, b"") + touching.astype("<u4").tobytes()
+        if site and _names(tokens, site):
+            naming.add(key)
         start = end
-    return tuple(sorted(out.items()))
+    return tuple(sorted(out.items())), tuple(sorted(naming))
+
+
+def site_key(sitename: str | None) -> str | None:
+    """The outlet's name as one lowercase run of letters and digits ("The Harbour Gazette" ->
+    "harbourgazette", "www.capitalwire.example" -> "capitalwire"); None when it is no name."""
+    if not sitename:
+        return None
+    name = sitename.strip()
+    if " " not in name and "." in name:  # a host name: its first label but www
+        name = next((part for part in name.split(".") if part and part != "www"), "")
+    words = _SITE_WORD.findall(name.casefold())
+    if words[:1] == ["the"]:
+        words = words[1:]
+    key = "".join(words)
+    if not words or len(words) > SITE_MAX_WORDS or len(key) < SITE_MIN_CHARS:
+        return None
+    if re.search(r"[.!?]\s", sitename):  # a sentence, not a name
+        return None
+    return key
+
+
+def _names(tokens: Sequence[str], site: str) -> bool:
+    """Whether 1 to SITE_MAX_WORDS consecutive tokens spell the site key."""
+    if site[:SITE_MIN_CHARS] not in "".join(tokens):
+        return False
+    for i in range(len(tokens)):
+        spelled = ""
+        for token in tokens[i : i + SITE_MAX_WORDS]:
+            spelled += token
+            if len(spelled) >= len(site):
+                break
+        if spelled == site:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -123,6 +184,7 @@ class Member:
     sequence: bytes
     matches: tuple[Match, ...] = ()  # verified matches the grouping used, at either end
     lines: tuple[tuple[int, bytes], ...] = ()  # text_lines: line hashes and their shingle keys
+    naming: tuple[int, ...] = ()  # hashes of its lines that name its own outlet (line_keys)
 
     def keys(self) -> np.ndarray:
         """The shingle keys (see `sequence`)."""
@@ -132,6 +194,25 @@ class Member:
         """Sorted distinct keys of the shingles touching a furniture line."""
         held = [np.frombuffer(keys, dtype="<u4") for h, keys in self.lines if h in furniture]
         return np.unique(np.concatenate(held)) if held else np.zeros(0, dtype="<u4")
+
+
+def own_additions(members: Sequence[Member], full: Sequence[np.ndarray]) -> list[frozenset[int]]:
+    """Per member, the lines it names its own outlet in that are its own additions: at least
+    OWN_LINE_UNSHARED of their shingles held by no other member (`full`: distinct keys)."""
+    if not any(m.naming for m in members):
+        return [frozenset()] * len(members)
+    keys, counts = np.unique(np.concatenate(full), return_counts=True)
+    out = []
+    for member in members:
+        naming, own = set(member.naming), set()
+        for line, packed in member.lines:
+            if line in naming:
+                held = np.unique(np.frombuffer(packed, dtype="<u4"))
+                alone = counts[np.searchsorted(keys, held)] == 1
+                if len(held) and alone.mean() >= OWN_LINE_UNSHARED:
+                    own.add(line)
+        out.append(frozenset(own))
+    return out
 
 
 def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
@@ -144,7 +225,23 @@ def canonical_order(member: Member) -> tuple[int, bool, datetime.date, str]:
     )
 
 
-def completeness(members: Sequence[Member], furniture: Collection[int] = ()) -> list[float]:
+def _not_the_story(
+    members: Sequence[Member], full: Sequence[np.ndarray], furniture: Collection[int]
+) -> list[np.ndarray]:
+    """Per member, the sorted keys of its furniture lines and its own additions."""
+    own = own_additions(members, full)
+    furniture = frozenset(furniture)
+    return [
+        m.furniture_keys(furniture | lines) if furniture or lines else np.zeros(0, dtype="<u4")
+        for m, lines in zip(members, own, strict=True)
+    ]
+
+
+def completeness(
+    members: Sequence[Member],
+    furniture: Collection[int] = (),
+    outside: Sequence[np.ndarray] | None = None,
+) -> list[float]:
     """The score of every member, as the module doc defines it (linear in the group's size).
 
     Vectorised, with the arithmetic of the plain loops it replaced: per-key weights added in
@@ -156,10 +253,10 @@ def completeness(members: Sequence[Member], furniture: Collection[int] = ()) -> 
     if not any(len(keys) for keys in full):
         return [float("-inf")] * len(members)
     sets = full
-    if furniture:
-        sets = [
-            np.setdiff1d(k, m.furniture_keys(furniture)) for k, m in zip(full, members, strict=True)
-        ]
+    if outside is None:  # per member: keys of furniture lines and own additions
+        outside = _not_the_story(members, full, furniture)
+    if any(len(keys) for keys in outside):
+        sets = [np.setdiff1d(k, out) for k, out in zip(full, outside, strict=True)]
     sizes = [len(keys) for keys in sets]
     if not any(sizes):  # all furniture: nothing is confirmed, so only the ties decide
         return [float("-inf") if not len(k) else 0.0 for k in full]
@@ -190,11 +287,9 @@ def rank_members(members: Iterable[Member], furniture: Collection[int] = ()) -> 
     ordered = sorted(members, key=lambda m: m.doc_id)
     if len(ordered) < 2:
         return ordered
-    scores = completeness(ordered, furniture)
-    own = [
-        len(np.intersect1d(m.furniture_keys(furniture), m.keys())) if furniture else 0
-        for m in ordered
-    ]
+    outside = _not_the_story(ordered, [np.unique(m.keys()) for m in ordered], furniture)
+    scores = completeness(ordered, furniture, outside)
+    own = [len(np.intersect1d(keys, m.keys())) for keys, m in zip(outside, ordered, strict=True)]
     floor = max(scores) - NEAR_TIE * (len(ordered) - 1)
 
     def key(i: int) -> tuple[bool, float, int, tuple[int, bool, datetime.date, str]]:

@@ -22,8 +22,9 @@ from wirestory.transforms.canonical import (
     Member,
     furniture_floor,
     joined_through,
+    line_keys,
     rank_members,
-    text_lines,
+    site_key,
 )
 from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import ExtractedArticle
@@ -50,14 +51,15 @@ def story_id_for(label: str) -> str:
 
 
 def member_of(article: ExtractedArticle, params: MinHashParams, sequence: bool = True) -> Member:
-    """The article's canonical-choice fields, no text: its lines (canonical.text_lines) and,
-    with `sequence`, its shingle sequence computed from the text; without, no keys yet (the
-    signature's keys join it later)."""
+    """The article's canonical-choice fields, no text: its lines and those naming its own outlet
+    (canonical.line_keys) and, with `sequence`, its shingle sequence computed from the text;
+    without, no keys yet (the signature's keys join it later)."""
     keys = b""
     if sequence:
         keys = (
             shingle_sequence(normalise(article.text), params.shingle_size).astype("<u4").tobytes()
         )
+    lines, naming = line_keys(article.text, params.shingle_size, site_key(article.sitename))
     return Member(
         article.doc_id,
         article.word_count,
@@ -65,7 +67,8 @@ def member_of(article: ExtractedArticle, params: MinHashParams, sequence: bool =
         article.url,
         article.sitename,
         keys,
-        lines=text_lines(article.text, params.shingle_size),
+        lines=lines,
+        naming=naming,
     )
 
 
