@@ -277,7 +277,8 @@ def build_stories(
     """Stories (with copy counts) until the budget of files is spent; briefs and shared paragraphs
     take text from units kept aside, so no two stories share text by accident."""
     n_out = len(R.outlets())
-    reserve, units = units[:60], units[60:]
+    # Stories take units from the front; briefs, shared paragraphs and titles from the back.
+    units = list(units)
     stories: list[Story] = []
     total = 0
     start = datetime(2025, 1, 6, 6, 0)
@@ -300,37 +301,40 @@ def build_stories(
         s = new_story(u.title, list(u.paras), None, n)
         stories.append(s)
         total += n + 1
-        if rng.random() < 0.03 and len(s.body) >= 5 and reserve:
-            s.trap = "brief_long"
-            r = reserve.pop()
-            shared = s.body[rng.randrange(1, len(s.body))]
-            body = [*r.paras[: rng.randint(1, 2)], shared]
-            stories.append(new_story(r.title, body, "brief", rng.randint(0, 3)))
-            total += stories[-1].n_copies + 1
+        long_paras = [p for p in s.body[1:] if len(p.split()) >= 25]
+        if rng.random() < 0.03 and len(s.body) >= 5 and long_paras and ui < len(units):
+            # A brief: 1-2 paragraphs of its own (15+ words each) and one of the long story.
+            r = units.pop()
+            own = [p for p in r.paras if len(p.split()) >= 15][: rng.randint(1, 2)]
+            if own:
+                s.trap = "brief_long"
+                body = [*own, rng.choice(long_paras)]
+                stories.append(new_story(r.title, body, "brief", rng.randint(0, 3)))
+                total += stories[-1].n_copies + 1
     if total < budget:
         print(f"warning: ran out of base texts at {total} files", file=sys.stderr)
     # Shared background paragraphs / quotes: one per group of 2-5 plain stories.
     plain = [s for s in stories if s.trap is None]
     rng.shuffle(plain)
     for _g in range(max(1, len(stories) // 70)):
-        if not reserve or len(plain) < 5:
+        if ui >= len(units) or len(plain) < 5:
             break
-        r = reserve.pop()
-        para = rng.choice(r.paras)
-        if rng.random() < 0.5:
-            sent = re.split(r"(?<=[.!?])\s+", para)[0].rstrip(".")
+        r = units.pop()
+        para = rng.choice([p for p in r.paras if len(p.split()) >= 25] or r.paras)
+        sent = re.split(r"(?<=[.!?])\s+", para)[0].rstrip(".")
+        if rng.random() < 0.5 and len(sent.split()) >= 12:
             para = f'"{sent}," said {rng.choice(R.PEOPLE)}, a spokesperson, in a statement.'
         for s in [plain.pop() for _ in range(rng.randint(2, 5))]:
             s.trap = "shared_para"
             s.body.insert(rng.randint(1, len(s.body)), para)
-    return stories, reserve
+    return stories, units[ui:]
 
 
 def generate(gt_dir: Path, out: Path, docs: int, seed: int) -> dict[str, dict[str, object]]:
     rng = random.Random(seed)
     units = load_units(gt_dir, rng)
     n_empty = max(5, docs // 100)
-    stories, reserve = build_stories(rng, units, docs - n_empty)
+    stories, spare_units = build_stories(rng, units, docs - n_empty)
     w = Writer(out, rng, [s.title for s in stories])
     html_outlets = [i for i, o in enumerate(w.outlets) if o.fmt == "html"]
     for s in stories:
@@ -351,7 +355,7 @@ def generate(gt_dir: Path, out: Path, docs: int, seed: int) -> dict[str, dict[st
             w.write(oi, s.title, paras, s.author, when,
                     {**base, "kind": kind, "original": False,
                      "identical_tokens_to_original": _tokens(paras) == orig_toks})  # fmt: skip
-    spare = [u.title for u in reserve]
+    spare = [u.title for u in spare_units]
     for k in range(n_empty):
         text = rng.choice(spare) if spare and rng.random() < 0.3 else rng.choice(NEAR_EMPTY)
         title_only = text in spare
