@@ -167,6 +167,7 @@ def score(rows: dict[str, dict[str, Any]], truth: dict[str, Any], offline: bool 
                     *r.get("grouping", (r["text"], r["word_count"])),
                     r["published"],
                     r.get("sitename"),
+                    r.get("url"),
                 )
                 for r in rows.values()
             ),

@@ -22,8 +22,8 @@ from wirestory.transforms.canonical import (
     Member,
     furniture_floor,
     line_keys,
+    outlet_key,
     rank_members,
-    site_key,
 )
 from wirestory.transforms.grouping import group_in_memory
 from wirestory.transforms.records import Signature
@@ -49,6 +49,7 @@ class Doc:
     word_count: int
     published: datetime.date | None
     sitename: str | None = None
+    url: str | None = None
 
 
 def compute_signatures(
@@ -146,7 +147,7 @@ def stories_from(
     groups: dict[str, list[int]] = defaultdict(list)
     for i, doc in enumerate(docs):
         groups[grouped.get(doc.doc_id, doc.doc_id)].append(i)
-    lines = [line_keys(doc.text, shingle_size, site_key(doc.sitename)) for doc in docs]
+    lines = [line_keys(doc.text, shingle_size, outlet_key(doc.sitename, doc.url)) for doc in docs]
     holders: dict[int, set[str]] = defaultdict(set)
     for label, members in groups.items():
         for i in members:
@@ -169,12 +170,12 @@ def stories_from(
 def _member(
     doc: Doc, sequence: np.ndarray, lines: tuple[tuple[tuple[int, bytes], ...], tuple[int, ...]]
 ) -> Member:
-    """What AssignStories knows of an article (its url does not affect the ranking)."""
+    """What AssignStories knows of an article."""
     return Member(
         doc.doc_id,
         doc.word_count,
         doc.published,
-        None,
+        doc.url,
         doc.sitename,
         sequence.tobytes(),
         lines=lines[0],

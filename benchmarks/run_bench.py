@@ -296,7 +296,10 @@ def bench_size(n: int, args: argparse.Namespace, sections: set[str], params) -> 
             size["quality_easy"] = _easy_quality(n, args)
     grouped = grouped_texts(output, rows)  # what grouping read (chrome stripped)
     docs = sorted(
-        (Doc(r["doc_id"], *grouped[f], r["published"], r["sitename"]) for f, r in rows.items()),
+        (
+            Doc(r["doc_id"], *grouped[f], r["published"], r["sitename"], r["url"])
+            for f, r in rows.items()
+        ),
         key=lambda d: d.doc_id,
     )
     file_of = {r["doc_id"]: f for f, r in rows.items()}

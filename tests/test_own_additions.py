@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from wirestory.transforms.canonical import rank_members, site_key
+from wirestory.transforms.canonical import outlet_key, rank_members, site_key
 from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import MinHashParams
 from wirestory.transforms.stories import member_of
@@ -70,3 +70,9 @@ def test_a_line_naming_the_original_outlet_that_copies_kept_is_the_story() -> No
 )
 def test_site_key(sitename: str | None, key: str | None) -> None:
     assert site_key(sitename) == key
+
+
+def test_a_copy_without_a_site_name_is_known_by_its_url_host() -> None:
+    assert outlet_key(None, "https://www.wirewatch.example/2025/07/story") == "wirewatch"
+    assert outlet_key("The Harbour Gazette", "https://hg.example/x") == "harbourgazette"
+    assert outlet_key("I read it. Then more", None) is None

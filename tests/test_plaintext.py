@@ -374,3 +374,39 @@ def test_japanese_paragraphs_are_reporting_not_labels() -> None:
     paragraphs = cleaned.text.split("\n\n")
     assert len(paragraphs) == 3 and paragraphs[2].startswith("専門家は")
     assert cleaned.dropped_lines == ("関連",)  # a real label still goes
+
+
+def test_a_menu_line_above_the_headline_is_navigation_not_the_title() -> None:
+    raw = (
+        "Front page | Region | Nation | Economy | Science | Arts | Obituaries\n\n"
+        "Council approves the harbour budget\n\n"
+        "By Tomasz Lindqvist\n\n"
+        "The council approved the harbour budget on Tuesday after a long debate over dredging.\n\n"
+        "Share this article: Facebook | X | Email\n"
+        "Source: https://www.wirewatch.example/2025/07/council-approves-the-harbour-budget\n"
+    )
+    cleaned = clean_plain_text(raw)
+    assert cleaned.title == "Council approves the harbour budget"
+    assert cleaned.text == (
+        "The council approved the harbour budget on Tuesday after a long debate over dredging."
+    )
+    assert (
+        cleaned.url == "https://www.wirewatch.example/2025/07/council-approves-the-harbour-budget"
+    )
+    assert "Front page | Region | Nation | Economy | Science | Arts | Obituaries" in (
+        cleaned.dropped_lines
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Arsenal | 10 | 2 | 32",  # a table row: cells with figures
+        "Alpha | Beta",  # two items: not a menu
+        "He paused. | She left. | They stayed.",  # sentences
+    ],
+)
+def test_pipes_that_are_not_a_menu_stay(line: str) -> None:
+    first = "First paragraph of the story, long enough to be reporting."
+    raw = f"Headline here\n\n{first}\n\n{line}\n\nLast paragraph of the story, which closes it."
+    assert line in clean_plain_text(raw).text

@@ -88,7 +88,7 @@ def test_offline_grouping_reproduces_the_pipeline(syndication_run: dict[str, Any
     grouped = grouped_texts(syndication_run["out"], syndication_run["rows"])
     rows = syndication_run["rows"].values()
     docs = [
-        Doc(r["doc_id"], *grouped[f], r["published"], r["sitename"])
+        Doc(r["doc_id"], *grouped[f], r["published"], r["sitename"], r["url"])
         for f, r in syndication_run["rows"].items()
     ]
     labels, canonical = group(docs, MinHashParams())

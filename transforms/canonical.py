@@ -44,6 +44,7 @@ import heapq
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import numpy as np
 from wirestory.transforms.candidates import Match
@@ -134,6 +135,11 @@ def line_keys(
             naming.add(key)
         start = end
     return tuple(sorted(out.items())), tuple(sorted(naming))
+
+
+def outlet_key(sitename: str | None, url: str | None) -> str | None:
+    """The site key of a copy's outlet: from its site name, else from its url's host."""
+    return site_key(sitename) or site_key(urlsplit(url).hostname if url else None)
 
 
 def site_key(sitename: str | None) -> str | None:

@@ -148,7 +148,7 @@ def _extract_fields(kind: str, content: str, settings: ExtractionSettings) -> di
         cleaned = clean_plain_text(content)
         text = tidy_paragraphs(cleaned.text)
         return {
-            "url": None,
+            "url": cleaned.url,
             "title": cleaned.title,
             "author": cleaned.author,
             "published": cleaned.published,

@@ -19,6 +19,7 @@ class CleanedText:
     author: str | None
     text: str  # kept paragraphs joined with "\n\n"
     dropped_lines: tuple[str, ...]  # lines removed as boilerplate (for diagnostics/eval)
+    url: str | None = None  # from a "Source: https://..." line
 
 
 # Pattern rules only judge short lines: a long line is reporting even if it starts like a promo.
@@ -26,6 +27,10 @@ _MAX_BOILERPLATE_WORDS = 20
 # Publication datelines sit under the headline; further down "Published ..." is prose.
 _DATELINE_WINDOW = 8
 _TITLE_MAX_CHARS = 120
+# A menu line: at least this many items of at most this many words each (see _is_menu).
+_MENU_MIN_ITEMS = 3
+_MENU_ITEM_WORDS = 4
+_MENU_SEPARATOR = re.compile(r"\s+[|•·]\s+")
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -81,6 +86,13 @@ _MONTH_OR_NUMERIC_DATE = re.compile(
     re.IGNORECASE,
 )
 
+# The page a scrape came from, on a line of its own: "Source: https://...", "Originally published
+# at https://...". It is the article's url, not its text.
+_SOURCE_URL = re.compile(
+    r"^(?:source|url|link|originally published(?: at| on| by)?|read the original(?: article)?"
+    r"(?: at| on)?)\s*:?\s*(?P<url>https?://\S+)$",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^by\s*[:\s]\s*(?P<names>.+?)[\s.]*$", re.IGNORECASE)
 _NAME_CONNECTORS = frozenset({"and", "&", "de", "van", "von", "der", "da", "del", "bin", "al"})
 
@@ -154,12 +166,26 @@ def _byline_author(line: str) -> str | None:
     return " ".join(names.split())
 
 
+def _is_menu(line: str) -> bool:
+    """A site's menu or share bar: 3+ short items between | • or · ("Home | News | Sport",
+    "Share this article: Facebook | X | Email"). Items with digits are a table's cells."""
+    items = _MENU_SEPARATOR.split(line)
+    return (
+        len(items) >= _MENU_MIN_ITEMS
+        and not any(ch.isdigit() for ch in line)
+        and all(0 < _word_count(item) <= _MENU_ITEM_WORDS for item in items)
+        and not any(_ends_sentence(item) for item in items)
+    )
+
+
 def _boilerplate_category(line: str, *, first: bool) -> str | None:
     """Category of a boilerplate line, or None if the line may be content."""
     line = " ".join(line.split())  # patterns use plain spaces; scraped text has NBSPs
     words = _word_count(line)
     if _SEPARATOR.match(line):
         return "separator"
+    if _is_menu(line):
+        return "nav"
     if words <= _MAX_BOILERPLATE_WORDS:
         for category, pattern in _BOILERPLATE_RULES:
             if pattern.match(line):
@@ -222,10 +248,15 @@ def clean_plain_text(raw: str) -> CleanedText:
     lines = [stripped for stripped in map(_strip, raw.splitlines()) if stripped]
     published: datetime.date | None = None
     author: str | None = None
+    url: str | None = None
     body: list[int] = []
     dropped: list[int] = []
 
     for index, line in enumerate(lines):
+        if source := _SOURCE_URL.match(line):
+            url = url or source.group("url")
+            dropped.append(index)
+            continue
         date = _dateline_date(line)
         if date and index >= _DATELINE_WINDOW:
             # A stamp far below the headline (e.g. a footer "Updated ...") may not be the
@@ -264,4 +295,5 @@ def clean_plain_text(raw: str) -> CleanedText:
         author=author,
         text="\n\n".join(lines[index] for index in body),
         dropped_lines=tuple(lines[index] for index in sorted(dropped)),
+        url=url,
     )

@@ -23,8 +23,8 @@ from wirestory.transforms.canonical import (
     furniture_floor,
     joined_through,
     line_keys,
+    outlet_key,
     rank_members,
-    site_key,
 )
 from wirestory.transforms.packing import PackPerKeyFn, unpacked
 from wirestory.transforms.records import ExtractedArticle
@@ -59,7 +59,8 @@ def member_of(article: ExtractedArticle, params: MinHashParams, sequence: bool =
         keys = (
             shingle_sequence(normalise(article.text), params.shingle_size).astype("<u4").tobytes()
         )
-    lines, naming = line_keys(article.text, params.shingle_size, site_key(article.sitename))
+    site = outlet_key(article.sitename, article.url)
+    lines, naming = line_keys(article.text, params.shingle_size, site)
     return Member(
         article.doc_id,
         article.word_count,
