@@ -243,24 +243,23 @@ def _not_the_story(
     ]
 
 
-def completeness(
-    members: Sequence[Member],
-    furniture: Collection[int] = (),
-    outside: Sequence[np.ndarray] | None = None,
-) -> list[float]:
-    """The score of every member, as the module doc defines it (linear in the group's size).
+def completeness(members: Sequence[Member], furniture: Collection[int] = ()) -> list[float]:
+    """The score of every member, as the module doc defines it (linear in the group's size)."""
+    full = [np.unique(m.keys()) for m in members]
+    return _scores(full, _not_the_story(members, full, furniture))
+
+
+def _scores(full: Sequence[np.ndarray], outside: Sequence[np.ndarray]) -> list[float]:
+    """Scores from each member's distinct keys and the keys that are not the story's for it.
 
     Vectorised, with the arithmetic of the plain loops it replaced: per-key weights added in
     member order (bincount adds sequentially), each member's recall summed key by key in
     ascending key order (cumsum is sequential, unlike sum's pairwise rounding), precision from
     integer counts; so the scores, and the picks, are bit for bit the same.
     """
-    full = [np.unique(m.keys()) for m in members]
     if not any(len(keys) for keys in full):
-        return [float("-inf")] * len(members)
+        return [float("-inf")] * len(full)
     sets = full
-    if outside is None:  # per member: keys of furniture lines and own additions
-        outside = _not_the_story(members, full, furniture)
     if any(len(keys) for keys in outside):
         sets = [np.setdiff1d(k, out) for k, out in zip(full, outside, strict=True)]
     sizes = [len(keys) for keys in sets]
@@ -293,9 +292,10 @@ def rank_members(members: Iterable[Member], furniture: Collection[int] = ()) -> 
     ordered = sorted(members, key=lambda m: m.doc_id)
     if len(ordered) < 2:
         return ordered
-    outside = _not_the_story(ordered, [np.unique(m.keys()) for m in ordered], furniture)
-    scores = completeness(ordered, furniture, outside)
-    own = [len(np.intersect1d(keys, m.keys())) for keys, m in zip(outside, ordered, strict=True)]
+    full = [np.unique(m.keys()) for m in ordered]
+    outside = _not_the_story(ordered, full, furniture)
+    scores = _scores(full, outside)
+    own = [len(np.intersect1d(out, keys)) for out, keys in zip(outside, full, strict=True)]
     floor = max(scores) - NEAR_TIE * (len(ordered) - 1)
 
     def key(i: int) -> tuple[bool, float, int, tuple[int, bool, datetime.date, str]]:
