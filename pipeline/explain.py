@@ -2,7 +2,8 @@
 
 Prints the article's story, the match it joined through (the explain columns), every verified
 match it has inside the story with exact scores (recomputed from the stored texts with the
-grouping's own functions), and a word-level diff against the canonical copy.
+grouping's own functions), the lines in which it names its own outlet that no other copy holds
+(they count against it as the canonical copy), and a word-level diff against the canonical copy.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from wirestory.transforms.candidates import (
     jaccard_score,
     overlap,
 )
+from wirestory.transforms.canonical import Member, line_keys, line_texts, outlet_key, own_additions
 from wirestory.transforms.signatures import MinHashParams, lead_keys, normalise, shingle_sequence
 
 ARTICLE_COLUMNS = [
@@ -182,10 +184,37 @@ def explain(dataset: str, doc_id: str) -> str:
             f"  {other['doc_id']}  {kind:9s}  J {match.jaccard:.3f}  C {match.containment:.3f}"
             f"  {other['sitename'] or '-'}"
         )
+    lines += _own_lines(row, story, params)
     if not row["is_canonical"]:
         lines.append("diff      against the canonical copy ([-only there-] {+only here+}):")
         lines.append("  " + render_diff(word_diff(canonical["text"], row["text"])))
     return "\n".join(lines)
+
+
+def _own_lines(
+    row: dict[str, Any], story: list[dict[str, Any]], params: MinHashParams
+) -> list[str]:
+    """The lines of this copy that name its own outlet and that the other copies lack: they
+    count against it in the canonical choice (transforms/canonical.py, own additions)."""
+    members = []
+    for other in story:
+        site = outlet_key(other["sitename"], other["url"])
+        keyed, naming = line_keys(other["text"], params.shingle_size, site)
+        sequence = shingle_sequence(normalise(other["text"]), params.shingle_size)
+        members.append(
+            Member(other["doc_id"], other["word_count"], other["published"], other["url"],
+                   other["sitename"], sequence.astype("<u4").tobytes(), lines=keyed, naming=naming)
+        )  # fmt: skip
+    own = own_additions(members, [np.unique(m.keys()) for m in members])
+    mine = own[[m.doc_id for m in members].index(row["doc_id"])]
+    if not mine:
+        return []
+    texts = line_texts(row["text"])
+    found = [
+        f"own lines {len(mine)} line(s) name this copy's outlet and no other copy holds them; "
+        "they count against it in the canonical choice:"
+    ]
+    return found + [f"  {texts[h][:120]}" for h in sorted(mine, key=list(texts).index)]
 
 
 def render_diff(runs: Iterator[tuple[str, str]]) -> str:

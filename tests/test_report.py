@@ -43,7 +43,8 @@ def _article(doc_id: str, story: str, text: str, canonical: bool, through: str |
 
 
 def _rows() -> dict[str, list[dict]]:
-    edited = STORY.replace("beta7", "BETA") + " promo line here"
+    own = "Download the Site A2 app for alerts, offers and the daily puzzle every morning"
+    edited = STORY.replace("beta7", "BETA") + " promo line here\n" + own
     articles = [
         _article("a1", "st_a1", STORY, True, None),
         _article("a2", "st_a1", edited, False, "a1"),
@@ -94,7 +95,10 @@ def test_explain_prints_story_matches_and_diff(dataset: Path) -> None:
     assert "story     st_a1  3 article(s); canonical copy a1" in text
     assert "joined    through a1: Jaccard 0.800, containment 1.000" in text
     assert "  a1  jaccard" in text  # a verified match recomputed from the texts
-    assert "[-beta7-] {+BETA+}" in text and "{+promo line here+}" in text
+    assert "[-beta7-] {+BETA+}" in text and "{+promo line here Download the Site A2" in text
+    assert "own lines 1 line(s) name this copy's outlet" in text
+    assert "  Download the Site A2 app for alerts" in text
+    assert "own lines" not in explain(str(dataset), "a3")  # it names no outlet
     assert "canonical copy: its first document" in explain(str(dataset), "a1")
     with pytest.raises(KeyError):
         explain(str(dataset), "nope")

@@ -137,6 +137,15 @@ def line_keys(
     return tuple(sorted(out.items())), tuple(sorted(naming))
 
 
+def line_texts(text: str) -> dict[int, str]:
+    """line_hash -> the line itself, for the lines of a text with words (the first of repeats)."""
+    out: dict[int, str] = {}
+    for line in text.splitlines():
+        if tokens := normalise(line):
+            out.setdefault(line_hash(_line_key(line, tokens)), line.strip())
+    return out
+
+
 def outlet_key(sitename: str | None, url: str | None) -> str | None:
     """The site key of a copy's outlet: from its site name, else from its url's host."""
     return site_key(sitename) or site_key(urlsplit(url).hostname if url else None)
