@@ -410,3 +410,10 @@ def test_pipes_that_are_not_a_menu_stay(line: str) -> None:
     first = "First paragraph of the story, long enough to be reporting."
     raw = f"Headline here\n\n{first}\n\n{line}\n\nLast paragraph of the story, which closes it."
     assert line in clean_plain_text(raw).text
+
+
+def test_a_source_line_inside_the_body_is_a_citation_and_stays() -> None:
+    body = [f"Paragraph {n} of the report, with enough words to be reporting." for n in range(6)]
+    cite = "Source: https://stats.example/report-2024.pdf"
+    cleaned = clean_plain_text("\n\n".join(["Headline", *body[:3], cite, *body[3:]]))
+    assert cite in cleaned.text and cleaned.url is None

@@ -86,13 +86,15 @@ _MONTH_OR_NUMERIC_DATE = re.compile(
     re.IGNORECASE,
 )
 
-# The page a scrape came from, on a line of its own: "Source: https://...", "Originally published
-# at https://...". It is the article's url, not its text.
+# The page a scrape came from, on a line of its own among the first or last _SOURCE_EDGE lines:
+# "Source: https://...", "Originally published at https://...". It is the article's url, not its
+# text. In the body such a line is a citation, and stays.
 _SOURCE_URL = re.compile(
-    r"^(?:source|url|link|originally published(?: at| on| by)?|read the original(?: article)?"
+    r"^(?:source|url|originally published(?: at| on| by)?|read the original(?: article)?"
     r"(?: at| on)?)\s*:?\s*(?P<url>https?://\S+)$",
     re.IGNORECASE,
 )
+_SOURCE_EDGE = 3
 _BYLINE = re.compile(r"^by\s*[:\s]\s*(?P<names>.+?)[\s.]*$", re.IGNORECASE)
 _NAME_CONNECTORS = frozenset({"and", "&", "de", "van", "von", "der", "da", "del", "bin", "al"})
 
@@ -253,7 +255,8 @@ def clean_plain_text(raw: str) -> CleanedText:
     dropped: list[int] = []
 
     for index, line in enumerate(lines):
-        if source := _SOURCE_URL.match(line):
+        at_edge = index < _SOURCE_EDGE or index >= len(lines) - _SOURCE_EDGE
+        if at_edge and (source := _SOURCE_URL.match(line)):
             url = url or source.group("url")
             dropped.append(index)
             continue
