@@ -63,6 +63,9 @@ def test_a_line_naming_the_original_outlet_that_copies_kept_is_the_story() -> No
         ("www.capitalwire.example", "capitalwire"),
         ("Wirewatch", "wirewatch"),
         ("BBC", None),  # too short to find in text without false hits
+        ("News", None),  # a common word: any text may say it
+        ("news.sky.com", None),  # "sky": too short; the subdomain "news" is not the outlet
+        ("www.theguardian.co.uk", "theguardian"),
         ("I disorder't accumulating the flavors. A", None),  # an extractor's guess: a sentence
         ("China by: Site Expectancies BOOST: 18.46 and more", None),
         (None, None),

@@ -86,6 +86,13 @@ OWN_LINE_UNSHARED = 0.5
 SITE_MAX_WORDS = 4
 SITE_MIN_CHARS = 4
 _SITE_WORD = re.compile(r"[^\W_]+")
+# Second-level labels under a country code ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
+# Site names that are common words: a text may say them without naming the outlet.
+_GENERIC_NAMES = frozenset(
+    {"news", "home", "blog", "daily", "today", "online", "media", "press", "world", "local"}
+    | {"live", "times", "post", "herald", "journal", "report", "magazine", "radio", "video"}
+)
 
 
 def furniture_floor(stories: int) -> float:
@@ -157,17 +164,29 @@ def site_key(sitename: str | None) -> str | None:
     if not sitename:
         return None
     name = sitename.strip()
-    if " " not in name and "." in name:  # a host name: its first label but www
-        name = next((part for part in name.split(".") if part and part != "www"), "")
+    if " " not in name and "." in name:  # a host name: its registrable label
+        name = _registrable_label(name)
     words = _SITE_WORD.findall(name.casefold())
     if words[:1] == ["the"]:
         words = words[1:]
     key = "".join(words)
     if not words or len(words) > SITE_MAX_WORDS or len(key) < SITE_MIN_CHARS:
         return None
+    if key in _GENERIC_NAMES:  # "News", "Home": every text may say it
+        return None
     if re.search(r"[.!?]\s", sitename):  # a sentence, not a name
         return None
     return key
+
+
+def _registrable_label(host: str) -> str:
+    """The label a host is registered under: "www.capitalwire.example" -> "capitalwire",
+    "news.sky.com" -> "sky", "www.bbc.co.uk" -> "bbc" (a subdomain such as "news" or "edition"
+    says nothing of the outlet)."""
+    labels = [part for part in host.casefold().split(".") if part]
+    if len(labels) > 2 and labels[-2] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    return labels[-2] if len(labels) > 1 else (labels[0] if labels else "")
 
 
 def _names(tokens: Sequence[str], site: str) -> bool:
