@@ -27,8 +27,10 @@ from wirestory.transforms.candidates import (
     jaccard_score,
     overlap,
 )
-from wirestory.transforms.canonical import Member, line_keys, line_texts, outlet_key, own_additions
+from wirestory.transforms.canonical import line_texts, own_additions
+from wirestory.transforms.records import ExtractedArticle
 from wirestory.transforms.signatures import MinHashParams, lead_keys, normalise, shingle_sequence
+from wirestory.transforms.stories import member_of
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -196,15 +198,7 @@ def _own_lines(
 ) -> list[str]:
     """The lines of this copy that name its own outlet and that the other copies lack: they
     count against it in the canonical choice (transforms/canonical.py, own additions)."""
-    members = []
-    for other in story:
-        site = outlet_key(other["sitename"], other["url"])
-        keyed, naming = line_keys(other["text"], params.shingle_size, site)
-        sequence = shingle_sequence(normalise(other["text"]), params.shingle_size)
-        members.append(
-            Member(other["doc_id"], other["word_count"], other["published"], other["url"],
-                   other["sitename"], sequence.astype("<u4").tobytes(), lines=keyed, naming=naming)
-        )  # fmt: skip
+    members = [member_of(_article(other), params) for other in story]
     own = own_additions(members, [np.unique(m.keys()) for m in members])
     mine = own[[m.doc_id for m in members].index(row["doc_id"])]
     if not mine:
@@ -215,6 +209,14 @@ def _own_lines(
         "they count against it in the canonical choice:"
     ]
     return found + [f"  {texts[h][:120]}" for h in sorted(mine, key=list(texts).index)]
+
+
+def _article(row: dict[str, Any]) -> ExtractedArticle:
+    """A stored article row as the canonical choice reads it (its stored text)."""
+    return ExtractedArticle(
+        row["doc_id"], "", row["url"], row["title"], None, row["published"], row["sitename"],
+        None, row["text"], row["word_count"],
+    )  # fmt: skip
 
 
 def render_diff(runs: Iterator[tuple[str, str]]) -> str:
