@@ -62,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
         + " Runners: dataflow, or local (Beam's streaming DirectRunner, to try it out);"
         + " Beam's Python Pub/Sub source has no Flink or Spark implementation."
         + " --lookback-days also bounds the state the stream keeps (duplicates, index)."
-        + " --input, --batch-size and --cc-rounds do not apply.",
+        + " --cc-rounds sizes a window's grouping (default: enough for a million articles a"
+        + " window). --input and --batch-size do not apply.",
         usage="wirestory stream --input_subscription projects/P/subscriptions/S --dataset DIR "
         "[options]",
     )

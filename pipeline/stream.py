@@ -3,10 +3,12 @@ committed to the dataset once per event-time window.
 
 Graph (transform labels are the job's step names: keep them stable, see README):
 ParseMessages -> Dedup (keyed state per doc_id) -> Window -> ExtractArticles -> Signatures ->
-Candidates (within the window) -> BandIndex (keyed state per band) -> VerifyHistory ->
-StoryMap (keyed state: doc_id -> story) -> Canonical -> JoinExisting -> Index ->
-Write<Table> (fileio.WriteToFiles, Parquet) -> CommitWindow (one key per window, Delta app
-transaction `wirestory:<table>` = window end in epoch seconds, so a retried commit is skipped).
+Candidates and Clusters (within the window, distributed) -> BandIndex (keyed state per band,
+entries with their group's label or story) -> VerifyHistory -> BestPerPair (per new group and
+old group) -> StoryMap (one key: the stories of groups that joined history) -> JoinStories
+(per old group) -> HistoryMatches -> Canonical -> JoinExisting -> Index -> Write<Table>
+(fileio.WriteToFiles, Parquet) -> CommitWindow (one key per window, Delta app transaction
+`wirestory:<table>` = window end in epoch seconds, so a retried commit is skipped).
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from wirestory.pipeline.dataset import META, Dataset, DatasetBusy
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.schemas import table_schemas
 from wirestory.transforms.candidates import FindSimilarPairs
+from wirestory.transforms.components import rounds_for
 from wirestory.transforms.extract import ExtractArticles
-from wirestory.transforms.history import Probe
+from wirestory.transforms.grouping import GroupMatches
+from wirestory.transforms.history import Probe, best_of
 from wirestory.transforms.incremental import STORIES, UPDATES, IndexRows, JoinExistingStories
 from wirestory.transforms.messages import IGNORED, ParseMessageFn
 from wirestory.transforms.read import REJECTS
@@ -48,8 +52,10 @@ from wirestory.transforms.streaming import (
     StoryMapFn,
     TagWindowFn,
     VerifyCollisionsFn,
+    fill_story,
     identity,
     probe_bands,
+    story_pair,
     window_index,
 )
 
@@ -67,6 +73,9 @@ STATEFUL_STEPS = (
     "GroupWindow",
 )
 STAGING = "stream"  # DIR/_wirestory/stream/stories/: new story rows, read by the commit
+# A window's grouping (transforms/grouping.py, distributed, with the loud convergence check)
+# converges for windows of up to a million articles; `--cc-rounds` overrides it.
+STREAM_ROUNDS = rounds_for(10**6)
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class StreamContext:
         default_factory=IndexSnapshot
     )  # the dataset's index when the job was built
     start_index: int = 0  # the window the job started in
+    cc_rounds: int = STREAM_ROUNDS  # connected-components rounds of a window's grouping
 
     @property
     def lookback_windows(self) -> int:
@@ -92,13 +102,17 @@ def _is_reject(item: Any, _: int) -> int:
     return int(isinstance(item, RejectRecord))
 
 
-def _probe(item: tuple[str, dict[str, list[Any]]], today: datetime.date) -> Iterator[Probe]:
-    _, joined = item
+def _probe(
+    item: tuple[str, dict[str, list[Any]]], today: datetime.date
+) -> Iterator[tuple[str, tuple[Probe, str]]]:
+    """(doc_id, (Probe, its group's label in the window; itself when in no match))."""
+    doc_id, joined = item
     if joined["article"] and joined["signature"]:
         article: ExtractedArticle = joined["article"][0]
         signature = joined["signature"][0]
         date = article.published or (article.fetched.date() if article.fetched else today)
-        yield Probe(signature, date)
+        label = joined["label"][0] if joined["label"] else doc_id
+        yield doc_id, (Probe(signature, date), label)
 
 
 def window_version(index: int, seconds: int) -> int:
@@ -273,14 +287,15 @@ def build_stream_pipeline(
     articles = extracted.articles
     signatures = articles | "Signatures" >> ComputeSignatures(ctx.params)
     edges = signatures | "Candidates" >> FindSimilarPairs(ctx.params)
+    groups = edges | "Clusters" >> GroupMatches(ctx.cc_rounds)
     probes = (
         {
             "article": articles | "KeyArticles" >> beam.Map(lambda a: (a.doc_id, a)),
             "signature": signatures | "KeySignatures" >> beam.Map(lambda s: (s.doc_id, s)),
+            "label": groups["labels"],
         }
         | "JoinProbes" >> beam.CoGroupByKey()
         | "Probes" >> beam.FlatMap(_probe, ctx.start_date)
-        | "KeyProbes" >> beam.Map(lambda p: (p.doc_id, p))
     )
     collisions = (
         probes
@@ -302,14 +317,13 @@ def build_stream_pipeline(
         | "JoinCollisions" >> beam.CoGroupByKey()
         | "VerifyHistory" >> beam.ParDo(VerifyCollisionsFn(ctx.params))
     )
+    # Only (new group, old group) pairs reach the one key, each once: a window's unmatched
+    # articles, its edges and its repeated matches never do.
     decided = (
-        (
-            signatures | "TagDocs" >> beam.Map(lambda s: ("doc", s.doc_id)),
-            edges | "TagEdges" >> beam.Map(lambda e: ("edge", e)),
-            matches | "TagMatches" >> beam.Map(lambda m: ("match", m)),
-        )
-        | "StoryInputs" >> beam.Flatten()
-        | "OneStoryKey" >> beam.Map(lambda item: (0, item))
+        matches
+        | "PairKeys" >> beam.Map(story_pair)
+        | "BestPerPair" >> beam.CombinePerKey(best_of)
+        | "OneStoryKey" >> beam.Map(lambda kv: (0, (kv[0][0], kv[0][1], kv[1])))
         | "GroupStoryInputs" >> beam.GroupByKey()
         | "TagStoryWindow"
         >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
@@ -319,12 +333,18 @@ def build_stream_pipeline(
         | "StoryMap" >> beam.ParDo(StoryMapFn(seconds, lookback)).with_input_types(tuple[int, Any])
         | "DecidedWindows" >> beam.WindowInto(windows)
     )
-    labels = decided | "Labels" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "label" else [])
-    history = decided | "HistoryMatches" >> beam.FlatMap(
-        lambda kv: [kv[1]] if kv[0] == "match" else []
+    history = (
+        {
+            "match": matches | "KeyByRef" >> beam.Map(lambda kv: (kv[1][1], (kv[0], kv[1][2]))),
+            "story": decided,
+        }
+        | "JoinStories" >> beam.CoGroupByKey()
+        | "FillStories" >> beam.FlatMap(fill_story)
+        | "HistoryMatches" >> beam.CombinePerKey(best_of)
     )
-    used = decided | "UsedMatches" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "used" else [])
-    grouped = (articles, labels, used) | "Canonical" >> AssignStories(ctx.params)
+    grouped = (articles, groups["labels"], groups["matches"]) | "Canonical" >> AssignStories(
+        ctx.params
+    )
     joined = (grouped["articles"], grouped[STORIES], history) | "JoinExisting" >> (
         JoinExistingStories()
     )

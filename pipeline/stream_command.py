@@ -18,7 +18,7 @@ from wirestory.pipeline.dataset import DatasetError
 from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.runner import LOCAL, resolve_runner
-from wirestory.pipeline.stream import StreamContext, build_stream_pipeline
+from wirestory.pipeline.stream import STREAM_ROUNDS, StreamContext, build_stream_pipeline
 from wirestory.pipeline.stream_flags import add_stream_flags
 from wirestory.transforms.stream_seed import IndexSnapshot
 
@@ -64,6 +64,7 @@ def stream_context(options: PipelineOptions) -> StreamContext:
             dataset.bucket_files("documents"),
         ),
         start_index=int(time.time()) // stream.window_seconds,
+        cc_rounds=wirestory.cc_rounds or STREAM_ROUNDS,
     )
 
 

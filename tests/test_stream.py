@@ -84,9 +84,16 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
             continue
         stream = stream.add_elements([beam.window.TimestampedValue(item, T0 + offset)])
     stream = stream.advance_watermark_to_infinity()
-    with beam.Pipeline(runner=BundleBasedDirectRunner(), options=options) as pipeline:
-        build_stream_pipeline(pipeline | stream, wirestory, ctx)
-    return {name: table(dataset, name) for name in ("articles", "stories", "rejects", "documents")}
+    pipeline = beam.Pipeline(runner=BundleBasedDirectRunner(), options=options)
+    build_stream_pipeline(pipeline | stream, wirestory, ctx)
+    result = pipeline.run()
+    result.wait_until_finish()
+    out: dict[str, Any] = {
+        name: table(dataset, name) for name in ("articles", "stories", "rejects", "documents")
+    }
+    counters = result.metrics().query()["counters"]
+    out["counters"] = {c.key.metric.name: c.committed for c in counters}
+    return out
 
 
 def watermark(seconds: float) -> Arrival:
@@ -263,6 +270,84 @@ def test_same_stories_as_ingest_with_one_batch_per_window(tmp_path: Path) -> Non
     assert stories["https://z.test/c2"] == stories["https://y.test/c1"]
 
 
+def test_story_map_receives_only_matched_group_pairs(tmp_path: Path) -> None:
+    """Six unrelated stories in window 0; in window 1 six more, two copies of story 0 (one
+    group) and one copy of story 1. The single StoryMap key receives one element per (new
+    group, old group) pair with a verified match: 2, not one per document, edge or match."""
+    texts = [story_text(90 + i) for i in range(6)]
+    arrivals: list[Arrival] = [
+        (1 + i, message(text, f"https://x.test/s{i}", f"a{i}")) for i, text in enumerate(texts)
+    ]
+    arrivals.append(watermark(WINDOW + 1))
+    later = [(f"https://y.test/n{i}", story_text(190 + i)) for i in range(6)]
+    later += [
+        ("https://y.test/s0a", copy_of(texts[0], 1)),
+        ("https://y.test/s0b", copy_of(texts[0], 2)),
+        ("https://y.test/s1", copy_of(texts[1], 3)),
+    ]
+    arrivals += [(WINDOW + 2 + i, message(t, u, f"b{i}")) for i, (u, t) in enumerate(later)]
+    out = run_stream(tmp_path / "ds", arrivals)
+    stories = story_by_url(out["articles"])
+    ids = dict(zip(out["articles"]["url"], out["articles"]["doc_id"], strict=True))
+    assert len(stories) == 15
+    for url in ("https://y.test/s0a", "https://y.test/s0b"):
+        assert stories[url] == stories["https://x.test/s0"] == "st_" + ids["https://x.test/s0"]
+    assert stories["https://y.test/s1"] == stories["https://x.test/s1"]
+    for i in range(6):
+        assert stories[f"https://y.test/n{i}"] == "st_" + ids[f"https://y.test/n{i}"]
+    assert out["counters"]["story_map_pairs"] == 2
+    assert out["counters"].get("story_map_unresolved", 0) == 0
+
+
+def test_story_map_resolves_refs_and_records_only_joined_groups() -> None:
+    from wirestory.transforms.history import HistoryMatch
+    from wirestory.transforms.streaming import LABEL, STORY, StoryMapFn, resolve
+
+    joined = {"aa": ("st_old", 3)}
+    assert resolve((LABEL, "aa"), joined) == "st_old"  # its group joined a story
+    assert resolve((LABEL, "bb"), joined) == "st_bb"  # its group kept its own
+    assert resolve((STORY, "st_snap"), joined) == "st_snap"  # the dataset's index
+
+    class Bag:
+        def __init__(self, items: list[Any]) -> None:
+            self.items = list(items)
+
+        def read(self) -> list[Any]:
+            return list(self.items)
+
+        def clear(self) -> None:
+            self.items = []
+
+        def add(self, item: Any) -> None:
+            self.items.append(item)
+
+    class Timer:
+        def set(self, when: Any) -> None:
+            self.when = when
+
+    state, timer = Bag([("aa", "st_old", 3), ("gone", "st_x", 0)]), Timer()
+    fn = StoryMapFn(WINDOW, lookback_windows=2)
+    pairs = [
+        # New group n1 matched a group that joined st_old, and one that did not (st_bb): the
+        # better match (Jaccard) wins.
+        ("n1", (LABEL, "aa"), HistoryMatch("", "a1", 0.8, 0.9)),
+        ("n1", (LABEL, "bb"), HistoryMatch("", "b1", 0.9, 0.9)),
+        # New group n2: equal ranks but for the story: the smaller story id wins.
+        ("n2", (STORY, "st_zz"), HistoryMatch("st_zz", "z1", 0.7, 0.8)),
+        ("n2", (LABEL, "aa"), HistoryMatch("", "a2", 0.7, 0.8)),
+    ]
+    out = dict(fn.process((0, (4, pairs)), joined=state, expire=timer))
+    assert out == {(LABEL, "aa"): "st_old", (LABEL, "bb"): "st_bb", (STORY, "st_zz"): "st_zz"}
+    # Only groups that joined a story are held; entries out of the lookback are dropped.
+    assert sorted(state.items) == [("aa", "st_old", 3), ("n1", "st_bb", 4), ("n2", "st_old", 4)]
+    # A later window sees n1's recorded story, and a label never recorded as its own.
+    later = [("m", (LABEL, "n1"), HistoryMatch("", "x", 0.9, 0.9))]
+    assert list(fn.process((0, (5, later)), joined=state, expire=timer)) == [
+        ((LABEL, "n1"), "st_bb")
+    ]
+    assert ("m", "st_bb", 5) in state.items
+
+
 SUBSCRIPTION = "projects/wirestory-test/subscriptions/articles"
 
 
@@ -329,7 +414,8 @@ def test_dataflow_streaming_job_holds_every_step(tmp_path: Path) -> None:
             )
     assert stateful["Dedup"] == ({"seen"}, {"ts-expire"})
     assert stateful["BandIndex"] == ({"entries", "seeded"}, {"ts-expire"})
-    assert stateful["StoryMap"] == ({"stories"}, {"ts-expire"})
+    # StoryMap holds label -> story of the groups that joined history (no longer every doc).
+    assert stateful["StoryMap"] == ({"joined"}, {"ts-expire"})
 
 
 def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,8 @@
 
 A stream is an ingest whose batches are event-time windows of `--window-seconds`: the articles
 of one window are grouped among themselves exactly as a batch is (same candidates, same
-verification), then matched against the articles of earlier windows within the lookback.
+verification, the batch's distributed `GroupMatches`), then matched against the articles of
+earlier windows within the lookback.
 
 Beam graphs have no loops, so the history lives in two keyed, stateful steps in the global
 window. Each takes one element per key and window from a GroupByKey in the event-time windows
@@ -10,13 +11,24 @@ window. Each takes one element per key and window from a GroupByKey in the event
 window's end, is on time for the next windowed steps):
 
 - `BandIndexFn`, keyed by LSH band key: the signatures of earlier windows' articles sharing
-  that band (doc_id, window, num_shingles, hashvalues, date). For a window's new articles it
-  emits the earlier articles each collides with, then adds them.
-- `StoryMapFn`, one key: doc_id -> story_id of earlier windows' articles. For a window it
-  turns the verified collisions into `HistoryMatch`es (story ids filled in), labels the
-  window's groups (union-find of the within-window edges, smallest doc_id), and records each
-  group's final story: the best match's story, else 'st_' + smallest doc_id. That is the rule
-  of transforms/incremental.py, so story ids equal `ingest` run with one batch per window.
+  that band (doc_id, window, signature, date, ref). An entry's ref names its story: the story
+  id of an article of the dataset's index (`STORY`), or the label of the article's group in its
+  window (`LABEL`: the group's smallest doc_id). For a window's new articles (each with its
+  group's label) it emits the earlier articles each collides with, then adds them.
+- `StoryMapFn`, one key: label -> story_id of the earlier windows' groups that joined a story
+  of the history; every other group's story is 'st_' + its label. Per window it receives one
+  element per (new group, old ref) pair with a verified match (reduced by key before it), the
+  best match of the pair. It resolves each ref to its story, gives each new group the story of
+  its best match (HistoryMatch.rank), records the groups that joined, and emits (ref, story)
+  for the refs it resolved. A group with no match never reaches it, and keeps 'st_' + label.
+  That is the rule of transforms/incremental.py, so story ids equal `ingest` run with one batch
+  per window.
+
+Why one sequential step remains: a window's story ids depend on the stories of the groups it
+matched, which were decided by an earlier window's pass through the same step; a Beam graph
+has no loops, so that recurrence has to live in state, in one place that sees windows in order.
+What flows through it is one element per matched (group, old group) pair, and what it holds is
+one entry per group that joined history.
 
 Entries older than the lookback (in windows of event time) are dropped when a window is
 processed, and an event-time timer clears a key that sees nothing for a whole lookback. Windows
@@ -27,7 +39,8 @@ that arrives after a later one only misses that later window's entries (it never
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import apache_beam as beam
@@ -38,11 +51,10 @@ from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import PaneInfoTiming
-from wirestory.transforms.candidates import Match
-from wirestory.transforms.grouping import group_in_memory
-from wirestory.transforms.history import HistoryMatch, Probe, best_match, verify_history
+from wirestory.transforms.history import HistoryMatch, Probe, verify_history
 from wirestory.transforms.records import RawDocument, RejectRecord
 from wirestory.transforms.signatures import MinHashParams, band_keys
+from wirestory.transforms.stories import story_id_for
 from wirestory.transforms.stream_seed import IndexSnapshot, already_indexed, indexed_band
 
 DUPLICATES = "duplicates"
@@ -53,7 +65,7 @@ _SEEN_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_ENTRIES = userstate.BagStateSpec("entries", PickleCoder())
 _BAND_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_SEEDED = userstate.ReadModifyWriteStateSpec("seeded", VarIntCoder())
-_STORY_MAP = userstate.BagStateSpec("stories", PickleCoder())
+_STORY_MAP = userstate.BagStateSpec("joined", PickleCoder())
 _STORY_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 SEEN, SEEN_EXPIRE = beam.DoFn.StateParam(_SEEN), beam.DoFn.TimerParam(_SEEN_EXPIRE)
 BAND_ENTRIES, BAND_EXPIRE = beam.DoFn.StateParam(_BAND_ENTRIES), beam.DoFn.TimerParam(_BAND_EXPIRE)
@@ -77,6 +89,23 @@ def window_end(index: int, seconds: int) -> Timestamp:
 
 _LATE = Metrics.counter("wirestory", "late_messages")
 _DUPLICATES = Metrics.counter("wirestory", "duplicate_messages")
+_STORY_PAIRS = Metrics.counter("wirestory", "story_map_pairs")  # elements StoryMap received
+_UNRESOLVED = Metrics.counter("wirestory", "story_map_unresolved")  # never expected
+
+# What an earlier article's band entries say about its story (a Ref): (STORY, story id) for an
+# article of the dataset's index, (LABEL, its group's label in its window) for a streamed one.
+STORY, LABEL = "story", "label"
+Ref = tuple[str, str]
+
+
+def resolve(ref: Ref, joined: Mapping[str, tuple[str, int]]) -> str:
+    """The story of a ref: a snapshot ref's own story; a label's recorded story if its group
+    joined one (`joined`: label -> (story_id, window)), else the group's own, 'st_' + label."""
+    kind, value = ref
+    if kind == STORY:
+        return value
+    recorded = joined.get(value)
+    return recorded[0] if recorded is not None else story_id_for(value)
 
 
 def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
@@ -156,9 +185,10 @@ class TagWindowFn(beam.DoFn):
 
 
 class BandIndexFn(beam.DoFn):
-    """Per band key: (band key, (window, [Probe])) -> (new doc_id, (old doc_id, Signature,
-    story_id or None)) for each earlier article within the lookback sharing the
-    band: earlier windows' articles, and (story id known) the dataset's when the job started."""
+    """Per band key: (band key, (window, [(Probe, label)])) -> (new doc_id, (old doc_id,
+    Signature, Ref)) for each earlier article within the lookback sharing the band: earlier
+    windows' articles (ref: their group's label), and the dataset's when the job started (ref:
+    their story id)."""
 
     def __init__(
         self,
@@ -176,7 +206,7 @@ class BandIndexFn(beam.DoFn):
 
     def process(
         self,
-        element: tuple[bytes, tuple[int, list[Probe]]],
+        element: tuple[bytes, tuple[int, list[tuple[Probe, str]]]],
         entries: Any = BAND_ENTRIES,
         seeded: Any = BAND_SEEDED,
         expire: Any = BAND_EXPIRE,
@@ -186,16 +216,16 @@ class BandIndexFn(beam.DoFn):
         if not seeded.read():
             seeded.write(1)
             held += self._seed(key, index)
-        probes = sorted({p.doc_id: p for p in new}.values(), key=lambda p: p.doc_id)
-        for probe in probes:
-            for old_id, old_index, signature, old_date, story in held:
+        probes = sorted({p.doc_id: (p, label) for p, label in new}.values(), key=_doc_id)
+        for probe, _ in probes:
+            for old_id, old_index, signature, old_date, ref in held:
                 # The lookback of ingest too: document dates at most --lookback-days apart.
                 if old_index < index and abs(probe.doc_date - old_date) <= self._days:
-                    yield probe.doc_id, (old_id, signature, story)
+                    yield probe.doc_id, (old_id, signature, ref)
         known = {e[0] for e in held}
         held += [
-            (p.doc_id, index, p.signature, p.doc_date, None)
-            for p in probes
+            (p.doc_id, index, p.signature, p.doc_date, (LABEL, label))
+            for p, label in probes
             if p.doc_id not in known
         ]
         entries.clear()
@@ -215,7 +245,7 @@ class BandIndexFn(beam.DoFn):
         if self._snapshot.empty() or not self._kept(SNAPSHOT, index):
             return []
         return [
-            (doc_id, SNAPSHOT, signature, doc_date, story)
+            (doc_id, SNAPSHOT, signature, doc_date, (STORY, story))
             for doc_id, signature, doc_date, story in indexed_band(self._snapshot, key, None)
         ]
 
@@ -224,15 +254,24 @@ class BandIndexFn(beam.DoFn):
         entries.clear()  # nothing for a whole lookback: every entry is out of it
 
 
-def probe_bands(item: tuple[str, Probe], params: MinHashParams) -> Iterator[tuple[bytes, Probe]]:
-    """(band key, probe) for every band of a new article."""
-    probe = item[1]
-    for key in band_keys(np.frombuffer(probe.signature.hashvalues, dtype="<u4"), params):
-        yield key, probe
+def _doc_id(labelled: tuple[Probe, str]) -> str:
+    return labelled[0].doc_id
+
+
+def probe_bands(
+    item: tuple[str, tuple[Probe, str]], params: MinHashParams
+) -> Iterator[tuple[bytes, tuple[Probe, str]]]:
+    """(band key, (probe, its group's label)) for every band of a new article."""
+    labelled = item[1]
+    values = np.frombuffer(labelled[0].signature.hashvalues, dtype="<u4")
+    for key in band_keys(values, params):
+        yield key, labelled
 
 
 class VerifyCollisionsFn(beam.DoFn):
-    """(new doc_id, {probe, old}) -> (new doc_id, HistoryMatch with story_id still unknown)."""
+    """(new doc_id, {probe: [(Probe, label)], old}) -> (new doc_id, (its label, old Ref,
+    HistoryMatch)); the match's story_id is the ref's story for a snapshot ref, else '' (the
+    story of an earlier window's group is StoryMap's to say)."""
 
     def __init__(self, params: MinHashParams) -> None:
         self._params = params
@@ -241,13 +280,13 @@ class VerifyCollisionsFn(beam.DoFn):
         doc_id, joined = item
         if not joined["probe"]:
             return
-        probe: Probe = joined["probe"][0]
+        probe, label = joined["probe"][0]
         olds = {old[0]: old for old in joined["old"]}  # one per band it shares
         for old_id in sorted(olds):
-            _, signature, story = olds[old_id]
+            _, signature, ref = olds[old_id]
             old = {
                 "doc_id": old_id,
-                "story_id": story or "",
+                "story_id": ref[1] if ref[0] == STORY else "",
                 "num_shingles": signature.num_shingles,
                 "hashvalues": signature.hashvalues,
                 "shingle_keys": signature.shingle_keys,
@@ -255,22 +294,19 @@ class VerifyCollisionsFn(beam.DoFn):
             }
             match = verify_history(probe, old, self._params)
             if match is not None:
-                yield doc_id, match
+                yield doc_id, (label, ref, match)
 
 
-def window_groups(
-    docs: Iterable[str], matches: Iterable[Match]
-) -> tuple[dict[str, str], list[Match]]:
-    """(doc_id -> label, the matches the groups were built from) for one window: the one-shot
-    grouping rule (grouping.group_in_memory); a document in no match is a group of its own."""
-    labels, used = group_in_memory(matches)
-    return {d: labels.get(d, d) for d in docs}, used
+def story_pair(item: tuple[str, tuple[str, Ref, HistoryMatch]]) -> tuple[Any, HistoryMatch]:
+    """A verified match keyed by (new group's label, old ref): StoryMap needs one per pair."""
+    _, (label, ref, match) = item
+    return (label, ref), match
 
 
 class StoryMapFn(beam.DoFn):
-    """One key: (0, (window, [("doc", id) | ("edge", Match) | ("match", (id, HistoryMatch))]))
-    -> ("label", (doc_id, label)), ("used", Match) and ("match", (doc_id, HistoryMatch)) for
-    the window."""
+    """One key: (0, (window, [(new label, old Ref, best HistoryMatch of the pair)])) -> (Ref,
+    story_id) for every ref of the window's matches. State: label -> (story_id, window) of the
+    groups that joined a story of the history (within the lookback)."""
 
     def __init__(self, seconds: int, lookback_windows: int) -> None:
         self._seconds = seconds
@@ -278,51 +314,62 @@ class StoryMapFn(beam.DoFn):
 
     def process(
         self,
-        element: tuple[int, tuple[int, list[Any]]],
-        stories: Any = STORY_MAP,
+        element: tuple[int, tuple[int, list[tuple[str, Ref, HistoryMatch]]]],
+        joined: Any = STORY_MAP,
         expire: Any = STORY_EXPIRE,
-    ) -> Iterator[Any]:
-        index, items = element[1]
+    ) -> Iterator[tuple[Ref, str]]:
+        index, pairs = element[1]
+        _STORY_PAIRS.inc(len(pairs))
         known = {
-            doc: (story, at) for doc, story, at in stories.read() if at >= index - self._lookback
+            label: (story, at) for label, story, at in joined.read() if at >= index - self._lookback
         }
-        yield from self._window(index, items, known)
-        stories.clear()
-        for doc, (story, at) in sorted(known.items()):
-            stories.add((doc, story, at))
-        newest = max(at for _, at in known.values())
-        expire.set(window_end(newest + self._lookback + 1, self._seconds))
-
-    def _window(self, index: int, items: list, known: dict[str, tuple[str, int]]) -> Iterator:
-        docs = sorted({v for kind, v in items if kind == "doc"})
-        labels, used = window_groups(docs, [v for kind, v in items if kind == "edge"])
-        for match in used:
-            yield "used", match
-        matches: dict[str, list[HistoryMatch]] = {}
-        for kind, value in items:
-            if kind != "match":
-                continue
-            doc_id, match = value
-            story = known.get(match.doc_id)
-            if story is None and match.story_id:  # from the dataset's index (stream_seed)
-                story = (match.story_id, index - 1)
-            if story is not None and story[1] < index:
-                matches.setdefault(doc_id, []).append(
-                    HistoryMatch(story[0], match.doc_id, match.jaccard, match.containment)
-                )
-        group_best: dict[str, HistoryMatch | None] = {}
-        for doc_id in docs:
-            best = best_match(matches.get(doc_id, []))
-            if best is not None:
-                yield "match", (doc_id, best)
-            label = labels[doc_id]
-            yield "label", (doc_id, label)
-            group_best[label] = best_match(m for m in (group_best.get(label), best) if m)
-        for doc_id in docs:
-            if doc_id not in known:  # a story id never changes
-                best = group_best[labels[doc_id]]
-                known[doc_id] = (best.story_id if best else "st_" + labels[doc_id], index)
+        yield from decide_window(index, pairs, known)
+        joined.clear()
+        for label, (story, at) in sorted(known.items()):
+            joined.add((label, story, at))
+        if known:
+            newest = max(at for _, at in known.values())
+            expire.set(window_end(newest + self._lookback + 1, self._seconds))
 
     @userstate.on_timer(_STORY_EXPIRE)
-    def expired(self, stories: Any = STORY_MAP) -> None:
-        stories.clear()  # nothing for a whole lookback
+    def expired(self, joined: Any = STORY_MAP) -> None:
+        joined.clear()  # nothing for a whole lookback
+
+
+def decide_window(
+    index: int,
+    pairs: Iterable[tuple[str, Ref, HistoryMatch]],
+    known: dict[str, tuple[str, int]],
+) -> Iterator[tuple[Ref, str]]:
+    """One window's story decisions: (ref, story) for each ref of `pairs`; records in `known`
+    (label -> (story_id, window)) each new group's best match's story (rank: Jaccard, then
+    containment, then the smaller story id, then the smaller doc id). A story id never changes:
+    a label already recorded keeps its story."""
+    resolved: dict[Ref, str] = {}
+    best: dict[str, HistoryMatch] = {}
+    for label, ref, match in pairs:
+        story = resolved.get(ref)
+        if story is None:
+            story = resolved[ref] = resolve(ref, known)
+        found = HistoryMatch(story, match.doc_id, match.jaccard, match.containment)
+        held = best.get(label)
+        if held is None or found.rank() > held.rank():
+            best[label] = found
+    for label, match in best.items():
+        known.setdefault(label, (match.story_id, index))
+    yield from sorted(resolved.items())
+
+
+def fill_story(item: tuple[Ref, dict[str, list[Any]]]) -> Iterator[tuple[str, HistoryMatch]]:
+    """(ref, {match: [(doc_id, HistoryMatch)], story: [story_id]}) -> (doc_id, HistoryMatch)
+    with the ref's story filled in."""
+    ref, joined = item
+    if not joined["story"]:
+        # StoryMap answers every ref it is sent; only an answer the runner dropped as late
+        # data (behind the watermark) would be missing.
+        _UNRESOLVED.inc(len(joined["match"]))
+        logging.getLogger("wirestory").error("no story for %s: its matches are dropped", ref)
+        return
+    story = joined["story"][0]
+    for doc_id, match in joined["match"]:
+        yield doc_id, HistoryMatch(story, match.doc_id, match.jaccard, match.containment)
