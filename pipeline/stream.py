@@ -319,11 +319,14 @@ def build_stream_pipeline(
     )
     # Only (new group, old group) pairs reach the one key, each once: a window's unmatched
     # articles, its edges and its repeated matches never do.
-    decided = (
+    story_inputs = (
         matches
         | "PairKeys" >> beam.Map(story_pair)
         | "BestPerPair" >> beam.CombinePerKey(best_of)
         | "OneStoryKey" >> beam.Map(lambda kv: (0, (kv[0][0], kv[0][1], kv[1])))
+    )
+    decided = (
+        story_inputs
         | "GroupStoryInputs" >> beam.GroupByKey()
         | "TagStoryWindow"
         >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
@@ -386,6 +389,7 @@ def build_stream_pipeline(
         | "AllDuplicates" >> beam.Flatten(),
         "ignored": parsed[IGNORED],
         "commits": commits,
+        "story_inputs": story_inputs,  # what reaches StoryMap's single key
     }
 
 

@@ -56,9 +56,19 @@ def message(text: str, url: str, mid: str, **extra: Any) -> PubsubMessage:
 Arrival = tuple[float, PubsubMessage]  # (seconds after T0, message)
 
 
-def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) -> dict[str, Any]:
+def _record(item: tuple[int, tuple[str, tuple[str, str], Any]], path: str) -> None:
+    """One line per element reaching StoryMap's key: [key, new label, [ref kind, ref]]."""
+    key, (label, ref, _) = item
+    with open(path, "a") as handle:
+        handle.write(json.dumps([key, label, list(ref)]) + "\n")
+
+
+def run_stream(
+    dataset: Path, arrivals: list[Arrival], extra: list[str] = (), story_inputs: Path | None = None
+) -> dict[str, Any]:
     """Runs the stream graph on `arrivals` (watermark advanced past each arrival's window
-    before a later window's arrivals, like Pub/Sub's publish-time watermark)."""
+    before a later window's arrivals, like Pub/Sub's publish-time watermark); with
+    `story_inputs`, appends to that file every element that reaches StoryMap's key."""
     args = ["--streaming", "--dataset", str(dataset), *extra]
     options = PipelineOptions(args)
     options.view_as(StandardOptions).streaming = True
@@ -84,16 +94,13 @@ def run_stream(dataset: Path, arrivals: list[Arrival], extra: list[str] = ()) ->
             continue
         stream = stream.add_elements([beam.window.TimestampedValue(item, T0 + offset)])
     stream = stream.advance_watermark_to_infinity()
-    pipeline = beam.Pipeline(runner=BundleBasedDirectRunner(), options=options)
-    build_stream_pipeline(pipeline | stream, wirestory, ctx)
-    result = pipeline.run()
-    result.wait_until_finish()
-    out: dict[str, Any] = {
-        name: table(dataset, name) for name in ("articles", "stories", "rejects", "documents")
-    }
-    counters = result.metrics().query()["counters"]
-    out["counters"] = {c.key.metric.name: c.committed for c in counters}
-    return out
+    with beam.Pipeline(runner=BundleBasedDirectRunner(), options=options) as pipeline:
+        outputs = build_stream_pipeline(pipeline | stream, wirestory, ctx)
+        if story_inputs is not None:
+            _ = outputs["story_inputs"] | "RecordStoryInputs" >> beam.Map(
+                _record, str(story_inputs)
+            )
+    return {name: table(dataset, name) for name in ("articles", "stories", "rejects", "documents")}
 
 
 def watermark(seconds: float) -> Arrival:
@@ -272,9 +279,24 @@ def test_same_stories_as_ingest_with_one_batch_per_window(tmp_path: Path) -> Non
 
 def test_story_map_receives_only_matched_group_pairs(tmp_path: Path) -> None:
     """Six unrelated stories in window 0; in window 1 six more, two copies of story 0 (one
-    group) and one copy of story 1. The single StoryMap key receives one element per (new
-    group, old group) pair with a verified match: 2, not one per document, edge or match."""
+    group), one copy of story 1 and a drifted copy of story 2; in window 2 a copy of that
+    drifted copy, too far from story 2 to match it. The single StoryMap key receives one element
+    per (new group, old group) pair with a verified match: 3 then 1, not one per document, edge
+    or match. The last copy gets story 2's id only through StoryMap's record of the group it
+    matched (its label joined story 2)."""
+    from wirestory.transforms.signatures import shingles
+
     texts = [story_text(90 + i) for i in range(6)]
+    drifted = copy_of(texts[2], 5, 20)
+    again = copy_of(drifted, 6, 20)
+
+    def overlap(x: str, y: str) -> tuple[float, float]:
+        a, b = set(shingles(x, 3)), set(shingles(y, 3))
+        return len(a & b) / len(a | b), len(a & b) / min(len(a), len(b))
+
+    # Default thresholds: Jaccard edge 0.4, containment 0.5.
+    assert overlap(drifted, texts[2])[0] >= 0.4 and overlap(again, drifted)[0] >= 0.4
+    assert max(overlap(again, texts[2])) < 0.5 and overlap(again, texts[2])[0] < 0.4
     arrivals: list[Arrival] = [
         (1 + i, message(text, f"https://x.test/s{i}", f"a{i}")) for i, text in enumerate(texts)
     ]
@@ -284,19 +306,41 @@ def test_story_map_receives_only_matched_group_pairs(tmp_path: Path) -> None:
         ("https://y.test/s0a", copy_of(texts[0], 1)),
         ("https://y.test/s0b", copy_of(texts[0], 2)),
         ("https://y.test/s1", copy_of(texts[1], 3)),
+        ("https://y.test/s2", drifted),
     ]
     arrivals += [(WINDOW + 2 + i, message(t, u, f"b{i}")) for i, (u, t) in enumerate(later)]
-    out = run_stream(tmp_path / "ds", arrivals)
-    stories = story_by_url(out["articles"])
-    ids = dict(zip(out["articles"]["url"], out["articles"]["doc_id"], strict=True))
-    assert len(stories) == 15
+    arrivals += [
+        watermark(2 * WINDOW + 1),
+        (2 * WINDOW + 2, message(again, "https://z.test/s2", "c")),
+    ]
+    recorded = tmp_path / "story_inputs.txt"
+    out = run_stream(tmp_path / "ds", arrivals, story_inputs=recorded)
+    articles = out["articles"]
+    stories = story_by_url(articles)
+    ids = dict(zip(articles["url"], articles["doc_id"], strict=True))
+    assert len(stories) == 17
     for url in ("https://y.test/s0a", "https://y.test/s0b"):
         assert stories[url] == stories["https://x.test/s0"] == "st_" + ids["https://x.test/s0"]
     assert stories["https://y.test/s1"] == stories["https://x.test/s1"]
     for i in range(6):
         assert stories[f"https://y.test/n{i}"] == "st_" + ids[f"https://y.test/n{i}"]
-    assert out["counters"]["story_map_pairs"] == 2
-    assert out["counters"].get("story_map_unresolved", 0) == 0
+    story_2 = "st_" + ids["https://x.test/s2"]
+    assert stories["https://y.test/s2"] == stories["https://z.test/s2"] == story_2
+    matched = dict(zip(articles["url"], articles["matched_doc_id"], strict=True))
+    assert matched["https://z.test/s2"] == ids["https://y.test/s2"]
+    # What reached the single key: (new group's label, old ref) once per pair, nothing else.
+    received = [json.loads(line) for line in recorded.read_text().splitlines()]
+    assert all(key == 0 for key, _, _ in received)
+    pairs = sorted((label, tuple(ref)) for _, label, ref in received)
+    s0_group = min(ids["https://y.test/s0a"], ids["https://y.test/s0b"])
+    assert pairs == sorted(
+        [
+            (s0_group, ("label", ids["https://x.test/s0"])),
+            (ids["https://y.test/s1"], ("label", ids["https://x.test/s1"])),
+            (ids["https://y.test/s2"], ("label", ids["https://x.test/s2"])),
+            (ids["https://z.test/s2"], ("label", ids["https://y.test/s2"])),
+        ]
+    )
 
 
 def test_story_map_resolves_refs_and_records_only_joined_groups() -> None:
