@@ -10,6 +10,7 @@ import datetime
 import json
 import random
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -390,6 +391,52 @@ def test_story_map_resolves_refs_and_records_only_joined_groups() -> None:
         ((LABEL, "n1"), "st_bb")
     ]
     assert ("m", "st_bb", 5) in state.items
+
+
+def _record_label(item: tuple[str, str], path: str, window: Any = beam.DoFn.WindowParam) -> None:
+    with open(path, "a") as handle:
+        handle.write(json.dumps([int(window.start), *item]) + "\n")
+
+
+@pytest.mark.parametrize("rounds", [1, 12])
+def test_window_grouping_is_per_window_and_fails_loudly(tmp_path: Path, rounds: int) -> None:
+    """The window's connected components (the grouping's, `--cc-rounds`) in event-time windows:
+    labels per window (a node in two windows gets each window's label), and too few rounds fail
+    the pipeline instead of writing wrong groups. Bundle contraction is off so the rounds carry
+    the graph (locally it would solve these chains before any round)."""
+    from apache_beam.transforms.window import FixedWindows
+    from wirestory.transforms.components import ConnectedComponents
+
+    chain = [f"n{i:04d}" for i in range(600)]  # increasing: needs about 10 rounds
+    edges = [(T0 + 1, (a, b)) for a, b in pairwise(chain)]
+    edges += [(T0 + WINDOW + 1, ("n0001", "m0000")), (T0 + WINDOW + 2, ("n0002", "n0001"))]
+    stream = BeamTestStream().add_elements(
+        [beam.window.TimestampedValue(edge, at) for at, edge in edges]
+    )
+    stream = stream.advance_watermark_to_infinity()
+    recorded = tmp_path / "labels.txt"
+    options = PipelineOptions(["--streaming"])
+
+    def run() -> None:
+        with beam.Pipeline(runner=BundleBasedDirectRunner(), options=options) as pipeline:
+            _ = (
+                pipeline
+                | stream
+                | beam.WindowInto(FixedWindows(WINDOW))
+                | ConnectedComponents(rounds, contract_bundles=False)
+                | beam.Map(_record_label, str(recorded))
+            )
+
+    if rounds == 1:
+        with pytest.raises(Exception, match="did not converge after 1 rounds"):
+            run()
+        return
+    run()
+    labels = [json.loads(line) for line in recorded.read_text().splitlines()]
+    first = {node: label for start, node, label in labels if start == T0}
+    second = {node: label for start, node, label in labels if start == T0 + WINDOW}
+    assert first == dict.fromkeys(chain, "n0000")
+    assert second == dict.fromkeys(("m0000", "n0001", "n0002"), "m0000")
 
 
 SUBSCRIPTION = "projects/wirestory-test/subscriptions/articles"
