@@ -108,7 +108,7 @@ def _stream(args: argparse.Namespace, beam_args: list[str]) -> int:
         return run_stream(_options(args, beam_args), args.workers)
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
     """The most telling line of a (possibly nested, multi-line) pipeline error."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     marked = [line for line in lines if "wirestory" in line.lower()]
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wirestory: error: {err}", file=sys.stderr)
             return 2
         logging.getLogger("wirestory").debug("pipeline failure", exc_info=True)
-        print(f"wirestory: pipeline failed: {_one_line(err)}", file=sys.stderr)
+        print(f"wirestory: pipeline failed: {one_line(err)}", file=sys.stderr)
         return 1
     return 0
 

@@ -23,7 +23,7 @@ from apache_beam.options.pipeline_options import (
     StandardOptions,
 )
 from wirestory.pipeline import signals
-from wirestory.pipeline.cli import print_summary
+from wirestory.pipeline.cli import one_line, print_summary
 from wirestory.pipeline.dataset import DatasetError
 from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.flags import check_known
@@ -76,7 +76,7 @@ def dataflow_argv(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Launches; returns the exit code (0 done or submitted, 2 usage error)."""
+    """Launches; returns the exit code (0 done or submitted, 1 failed, 2 usage error)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
         beam_argv = dataflow_argv(sys.argv[1:] if argv is None else argv)
@@ -96,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, DatasetError) as err:
         print(f"wirestory: error: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # storage unreachable, submission refused: one line, details logged
+        logging.getLogger("wirestory").debug("launch failure", exc_info=True)
+        print(f"wirestory: launch failed: {one_line(err)}", file=sys.stderr)
+        return 1
     print_summary(manifest, options.view_as(WirestoryOptions).output)
     return 0
 

@@ -206,6 +206,23 @@ def test_launcher_outside_the_repo_needs_an_image(
     assert options.get_all_options()["setup_file"] is None  # the image carries the code
 
 
+def test_launcher_failure_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Storage that cannot be reached (here: the dataset cannot be opened) ends the launcher with
+    one line and exit 1, not a traceback."""
+
+    def unreachable(options: Any) -> None:
+        raise ConnectionError("Failed to resolve 'storage.googleapis.com'\nretrying gave up")
+
+    monkeypatch.setattr(dataflow_launch, "submit_stream", unreachable)
+    argv = ["--runner=DataflowRunner", "--streaming", "--project=p", "--region=r"]
+    argv += ["--input_subscription=projects/p/subscriptions/s", "--dataset=gs://b/d"]
+    assert dataflow_launch.main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["wirestory: launch failed: ConnectionError: retrying gave up"]
+
+
 def _needs_dataflow_client() -> None:
     """Skips where the GCP extra is absent; CI installs it, so there a skip would hide a gap."""
     try:
