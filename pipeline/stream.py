@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
@@ -31,7 +30,7 @@ from apache_beam.transforms.window import FixedWindows, GlobalWindows
 from apache_beam.utils.timestamp import Duration
 from wirestory.pipeline.dataset import META, Dataset, DatasetBusy
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.schemas import table_schemas
+from wirestory.pipeline.stream_files import VersionedFn, window_version, write_window_files
 from wirestory.transforms.candidates import FindSimilarPairs
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.extract import ExtractArticles
@@ -115,65 +114,6 @@ def _probe(
         yield doc_id, (Probe(signature, date), label)
 
 
-def window_version(index: int, seconds: int) -> int:
-    """A window's commit version: its end in epoch seconds (independent of the window size,
-    and above any `ingest` batch number)."""
-    return (index + 1) * seconds
-
-
-class ParquetSink(fileio.FileSink):
-    """Rows of one table -> one Parquet file (rows sorted, so a retry writes the same file)."""
-
-    def __init__(self, table: str) -> None:
-        self._table = table
-        self._rows: list[dict[str, Any]] = []
-        self._handle: Any = None
-
-    def open(self, fh: Any) -> None:
-        self._handle, self._rows = fh, []
-
-    def write(self, record: dict[str, Any]) -> None:
-        self._rows.append(record)
-
-    def flush(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        order = ("doc_id", "band_key", "story_id", "source_uri")
-        rows = sorted(self._rows, key=lambda r: tuple(str(r.get(k) or "") for k in order))
-        data = pa.Table.from_pylist(rows, schema=table_schemas()[self._table])
-        pq.write_table(data, self._handle, compression="zstd")
-
-
-def _naming(table: str, seconds: int) -> Any:
-    def name(window: Any, pane: Any, shard: int, total: int, compression: Any, dest: Any) -> str:
-        index = window_index(window.end, seconds)
-        part = f"-bucket{dest}" if dest not in (None, "") else ""
-        return f"w{window_version(index, seconds)}{part}-{shard:05d}-of-{total:05d}.parquet"
-
-    return name
-
-
-class FileInfoFn(beam.DoFn):
-    """A written file -> ("written", the file info a dataset commit takes)."""
-
-    def __init__(self, table: str, directory: str, partitioned: bool, seconds: int) -> None:
-        self._table, self._dir = table, directory
-        self._partitioned, self._seconds = partitioned, seconds
-
-    def process(self, result: Any, window: Any = beam.DoFn.WindowParam) -> Iterator[Any]:
-        import pyarrow.parquet as pq
-
-        relative = result.file_name  # fileio names the file relative to the directory
-        path = FileSystems.join(self._dir, relative)
-        with FileSystems.open(path) as handle:
-            rows = pq.ParquetFile(handle).metadata.num_rows
-        size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
-        partition = {"bucket": str(result.destination)} if self._partitioned else {}
-        info = {"table": self._table, "path": relative, "size": size, "rows": rows}
-        yield "written", {**info, "partition": partition}
-
-
 # How long a window commit waits for another writer (an `ingest`) to release the dataset before
 # it fails; the runner then retries the bundle, so the window still commits once.
 LOCK_WAIT_SECONDS = 600.0
@@ -229,20 +169,6 @@ class CommitWindowFn(beam.DoFn):
             self._dataset.write_manifest(version, manifest)
         _LOG.info("window ending %s: committed %s", version, committed)
         yield manifest
-
-
-def _write(rows: beam.PCollection, table: str, directory: str, ctx: StreamContext) -> Any:
-    partitioned = table in ("documents", "bands")
-    written = rows | f"Write{table.title()}" >> fileio.WriteToFiles(
-        path=FileSystems.join(directory, table),
-        destination=(lambda r: r["bucket"]) if partitioned else None,
-        sink=lambda _dest, t=table: ParquetSink(t),
-        file_naming=_naming(table, ctx.window_seconds),
-        shards=1,
-    )
-    return written | f"Info{table.title()}" >> beam.ParDo(
-        FileInfoFn(table, FileSystems.join(directory, table), partitioned, ctx.window_seconds)
-    )
 
 
 def build_stream_pipeline(
@@ -360,14 +286,14 @@ def build_stream_pipeline(
     index = (rows, signatures, rejects) | "Index" >> IndexRows(
         ctx.params, ctx.buckets, 0, ctx.start_date
     )
-    documents = index["documents"] | "DocumentVersion" >> beam.ParDo(_Versioned(seconds))
+    documents = index["documents"] | "DocumentVersion" >> beam.ParDo(VersionedFn(seconds))
     staging = FileSystems.join(ctx.root, META, STAGING)
     infos = [
-        _write(rows, "articles", ctx.root, ctx),
-        _write(rejects, "rejects", ctx.root, ctx),
-        _write(documents, "documents", ctx.root, ctx),
-        _write(index["bands"], "bands", ctx.root, ctx),
-        _write(joined[STORIES], "stories", staging, ctx),
+        write_window_files(rows, "articles", ctx.root, seconds),
+        write_window_files(rejects, "rejects", ctx.root, seconds),
+        write_window_files(documents, "documents", ctx.root, seconds),
+        write_window_files(index["bands"], "bands", ctx.root, seconds),
+        write_window_files(joined[STORIES], "stories", staging, seconds),
         joined[UPDATES] | "TagUpdates" >> beam.Map(lambda u: ("update", u)),
     ]
     commits = (
@@ -391,16 +317,3 @@ def build_stream_pipeline(
         "commits": commits,
         "story_inputs": story_inputs,  # what reaches StoryMap's single key
     }
-
-
-class _Versioned(beam.DoFn):
-    """A `documents` row with its window's commit version as `batch`."""
-
-    def __init__(self, seconds: int) -> None:
-        self._seconds = seconds
-
-    def process(self, row: dict[str, Any], window: Any = beam.DoFn.WindowParam) -> Iterator[Any]:
-        yield {
-            **row,
-            "batch": window_version(window_index(window.end, self._seconds), self._seconds),
-        }
