@@ -5,32 +5,31 @@ Graph (transform labels are the job's step names: keep them stable, see README):
 ParseMessages -> Dedup (keyed state per doc_id) -> Window -> ExtractArticles -> Signatures ->
 Candidates and Clusters (within the window, distributed) -> BandIndex (keyed state per band,
 entries with their group's label or story) -> VerifyHistory -> BestPerPair (per new group and
-old group) -> StoryMap (one key: the stories of groups that joined history) -> JoinStories
-(per old group) -> HistoryMatches -> Canonical -> JoinExisting -> Index -> Write<Table>
-(fileio.WriteToFiles, Parquet) -> CommitWindow (one key per window, Delta app transaction
-`wirestory:<table>` = window end in epoch seconds, so a retried commit is skipped).
+old group; plus one marker per window) -> StoryMap (one key: the stories of groups that
+joined history; transforms/story_map.py) -> JoinStories (per old group) -> HistoryMatches ->
+Canonical -> JoinExisting -> Index -> Write<Table> (pipeline/stream_files.py) -> CommitWindow
+(one key, windows in order once the watermark passes them, Delta app transaction
+`wirestory:<table>` = window end in epoch seconds, so a retried commit is skipped;
+pipeline/stream_commit.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import logging
 import math
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.metrics import Metrics
 from apache_beam.transforms.trigger import AccumulationMode, AfterCount, AfterWatermark
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 from apache_beam.utils.timestamp import Duration
-from wirestory.pipeline.dataset import META, Dataset, DatasetBusy
+from wirestory.pipeline.dataset import META
 from wirestory.pipeline.options import WirestoryOptions
-from wirestory.pipeline.stream_files import VersionedFn, window_version, write_window_files
+from wirestory.pipeline.stream_commit import STAGING, CommitWindowFn
+from wirestory.pipeline.stream_files import VersionedFn, write_window_files
 from wirestory.transforms.candidates import FindSimilarPairs
 from wirestory.transforms.components import rounds_for
 from wirestory.transforms.extract import ExtractArticles
@@ -42,24 +41,19 @@ from wirestory.transforms.read import REJECTS
 from wirestory.transforms.records import ExtractedArticle, RejectRecord
 from wirestory.transforms.signatures import ComputeSignatures, MinHashParams
 from wirestory.transforms.stories import AssignStories
+from wirestory.transforms.story_map import StoryMapFn, fill_story, story_pair
 from wirestory.transforms.stream_seed import IndexSnapshot
 from wirestory.transforms.streaming import (
     DUPLICATES,
     BandIndexFn,
     DedupFn,
     ReviveLateFn,
-    StoryMapFn,
     TagWindowFn,
     VerifyCollisionsFn,
-    fill_story,
     identity,
     probe_bands,
-    story_pair,
-    window_index,
 )
 
-_LOG = logging.getLogger("wirestory")
-_OUT_OF_ORDER = Metrics.counter("wirestory", "windows_committed_out_of_order")
 # Steps that hold state (keyed state, window state). Renaming one, or changing its key or state
 # layout, breaks an in-place update of a running job (`--update`): drain and restart instead.
 STATEFUL_STEPS = (
@@ -70,8 +64,8 @@ STATEFUL_STEPS = (
     "GroupStoryInputs",
     "StoryMap",
     "GroupWindow",
+    "CommitWindow",
 )
-STAGING = "stream"  # DIR/_wirestory/stream/stories/: new story rows, read by the commit
 # A window's grouping (transforms/grouping.py, distributed, with the loud convergence check)
 # converges for windows of up to a million articles; `--cc-rounds` overrides it.
 STREAM_ROUNDS = rounds_for(10**6)
@@ -112,63 +106,6 @@ def _probe(
         date = article.published or (article.fetched.date() if article.fetched else today)
         label = joined["label"][0] if joined["label"] else doc_id
         yield doc_id, (Probe(signature, date), label)
-
-
-# How long a window commit waits for another writer (an `ingest`) to release the dataset before
-# it fails; the runner then retries the bundle, so the window still commits once.
-LOCK_WAIT_SECONDS = 600.0
-
-
-@contextlib.contextmanager
-def writer_lock(dataset: Dataset, wait_seconds: float) -> Iterator[None]:
-    """The dataset's writer lock (the one `ingest` takes), waiting up to `wait_seconds` for the
-    holder to finish; then DatasetBusy. So a window commit never interleaves its table commits
-    with an ingest's."""
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.2
-    with contextlib.ExitStack() as held:
-        while True:
-            try:
-                held.enter_context(dataset.lock())
-                break
-            except DatasetBusy:
-                if time.monotonic() + delay > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        yield
-
-
-class CommitWindowFn(beam.DoFn):
-    """One window's files and story updates -> one idempotent commit per table, under the
-    dataset's writer lock."""
-
-    def __init__(self, root: str, seconds: int, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
-        self._root, self._seconds, self._lock_wait = root, seconds, lock_wait
-
-    def setup(self) -> None:
-        self._dataset = Dataset.open(self._root)
-
-    def process(
-        self, element: tuple[int, list[Any]], window: Any = beam.DoFn.WindowParam
-    ) -> Iterator[dict[str, Any]]:
-        version = window_version(window_index(window.end, self._seconds), self._seconds)
-        written = sorted((v for k, v in element[1] if k == "written"), key=lambda i: i["path"])
-        updates = [v for k, v in element[1] if k == "update"]
-        summary = {"written": written, "story_updates": updates}
-        staging = FileSystems.join(self._dataset.root, META, STAGING)
-        with writer_lock(self._dataset, self._lock_wait):
-            last = self._dataset.committed_batch()
-            if last > version:  # a later window committed first: versions must grow, so say it
-                _OUT_OF_ORDER.inc()
-                _LOG.error("window ending %s arrived after window %s was committed", version, last)
-            # A window's version is its end time, unique to it: a retried commit of the same
-            # window finishes what an earlier attempt started (steps recorded are skipped).
-            committed = self._dataset.commit(version, summary, staging, resuming=True)
-            manifest = {"window_end": version, "files": len(written), "committed": committed}
-            self._dataset.write_manifest(version, manifest)
-        _LOG.info("window ending %s: committed %s", version, committed)
-        yield manifest
 
 
 def build_stream_pipeline(
@@ -251,8 +188,17 @@ def build_stream_pipeline(
         | "BestPerPair" >> beam.CombinePerKey(best_of)
         | "OneStoryKey" >> beam.Map(lambda kv: (0, (kv[0][0], kv[0][1], kv[1])))
     )
+    # One marker per window that has articles (combined, distributed): StoryMap knows from it
+    # that a window its refs name will arrive, even one with no matches of its own.
+    marks = (
+        signatures
+        | "Ones" >> beam.Map(lambda _: 1)
+        | "CountWindow" >> beam.CombineGlobally(sum).without_defaults()
+        | "WindowMark" >> beam.Map(lambda _: (0, None))
+    )
     decided = (
-        story_inputs
+        (story_inputs, marks)
+        | "StoryInputs" >> beam.Flatten()
         | "GroupStoryInputs" >> beam.GroupByKey()
         | "TagStoryWindow"
         >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
@@ -301,7 +247,13 @@ def build_stream_pipeline(
         | "CommitInputs" >> beam.Flatten()
         | "OneKey" >> beam.Map(lambda item: (0, item))
         | "GroupWindow" >> beam.GroupByKey()
-        | "CommitWindow" >> beam.ParDo(CommitWindowFn(ctx.root, seconds))
+        | "TagCommitWindow"
+        >> beam.ParDo(TagWindowFn(seconds, lambda _: 0, lambda kv: list(kv[1]))).with_output_types(
+            tuple[int, Any]
+        )
+        | "CommitGlobal" >> beam.WindowInto(GlobalWindows())
+        | "CommitWindow"
+        >> beam.ParDo(CommitWindowFn(ctx.root, seconds)).with_input_types(tuple[int, Any])
     )
     return {
         "articles": rows,

@@ -137,6 +137,32 @@ def test_arrivals_across_windows_join_one_story(tmp_path: Path) -> None:
     assert sorted(out["stories"]["size"].to_list()) == [2, 3]
 
 
+def test_a_catch_up_closing_five_windows_at_once_commits_them_all(tmp_path: Path) -> None:
+    """Arrivals in five windows and a single watermark step at the end (a job starting on a
+    backlog): every window is grouped against the earlier ones and committed, in order."""
+    a, b = story_text(1), story_text(2)
+    arrivals = [
+        (1, message(a, "https://x.test/a1", "m1")),
+        (2, message(b, "https://x.test/b1", "m2")),
+        (WINDOW + 5, message(copy_of(a, 7), "https://y.test/a2", "m3")),
+        (2 * WINDOW + 1, message(copy_of(a, 8), "https://z.test/a3", "m4")),
+        (3 * WINDOW + 2, message(copy_of(b, 9), "https://z.test/b2", "m5")),
+        (4 * WINDOW + 2, message(copy_of(b, 10), "https://z.test/b3", "m6")),
+    ]
+    out = run_stream(tmp_path / "ds", arrivals)
+    stories = story_by_url(out["articles"])
+    assert len(stories) == 6
+    assert {stories[u] for u in ("https://y.test/a2", "https://z.test/a3")} == {
+        stories["https://x.test/a1"]
+    }
+    assert {stories[u] for u in ("https://z.test/b2", "https://z.test/b3")} == {
+        stories["https://x.test/b1"]
+    }
+    assert sorted(out["documents"]["batch"].unique().to_list()) == [
+        (T0 // WINDOW + 1 + k) * WINDOW for k in range(5)
+    ]
+
+
 def test_duplicates_and_redelivery_make_one_article(tmp_path: Path) -> None:
     a, b = story_text(11), story_text(12)
     first = message(a, "https://x.test/a", "m1")
@@ -334,63 +360,179 @@ def test_story_map_receives_only_matched_group_pairs(tmp_path: Path) -> None:
     assert all(key == 0 for key, _, _ in received)
     pairs = sorted((label, tuple(ref)) for _, label, ref in received)
     s0_group = min(ids["https://y.test/s0a"], ids["https://y.test/s0b"])
+    first = T0 // WINDOW  # the window index of the first arrivals; refs name their window
     assert pairs == sorted(
         [
-            (s0_group, ("label", ids["https://x.test/s0"])),
-            (ids["https://y.test/s1"], ("label", ids["https://x.test/s1"])),
-            (ids["https://y.test/s2"], ("label", ids["https://x.test/s2"])),
-            (ids["https://z.test/s2"], ("label", ids["https://y.test/s2"])),
+            (s0_group, ("label", ids["https://x.test/s0"], first)),
+            (ids["https://y.test/s1"], ("label", ids["https://x.test/s1"], first)),
+            (ids["https://y.test/s2"], ("label", ids["https://x.test/s2"], first)),
+            (ids["https://z.test/s2"], ("label", ids["https://y.test/s2"], first + 1)),
         ]
     )
 
 
 def test_story_map_resolves_refs_and_records_only_joined_groups() -> None:
     from wirestory.transforms.history import HistoryMatch
-    from wirestory.transforms.streaming import LABEL, STORY, StoryMapFn, resolve
+    from wirestory.transforms.story_map import StoryMapFn, resolve
+    from wirestory.transforms.streaming import LABEL, SNAPSHOT, STORY
 
     joined = {"aa": ("st_old", 3)}
-    assert resolve((LABEL, "aa"), joined) == "st_old"  # its group joined a story
-    assert resolve((LABEL, "bb"), joined) == "st_bb"  # its group kept its own
-    assert resolve((STORY, "st_snap"), joined) == "st_snap"  # the dataset's index
+    assert resolve((LABEL, "aa", 3), joined) == "st_old"  # its group joined a story
+    assert resolve((LABEL, "bb", 3), joined) == "st_bb"  # its group kept its own
+    assert resolve((STORY, "st_snap", SNAPSHOT), joined) == "st_snap"  # the dataset's index
 
-    class Bag:
-        def __init__(self, items: list[Any]) -> None:
-            self.items = list(items)
-
-        def read(self) -> list[Any]:
-            return list(self.items)
-
-        def clear(self) -> None:
-            self.items = []
-
-        def add(self, item: Any) -> None:
-            self.items.append(item)
-
-    class Timer:
-        def set(self, when: Any) -> None:
-            self.when = when
-
-    state, timer = Bag([("aa", "st_old", 3), ("gone", "st_x", 0)]), Timer()
     fn = StoryMapFn(WINDOW, lookback_windows=2)
+    state = _story_state(joined=[("aa", "st_old", 3), ("gone", "st_x", 0)], done=[(0, 3)])
     pairs = [
         # New group n1 matched a group that joined st_old, and one that did not (st_bb): the
         # better match (Jaccard) wins.
-        ("n1", (LABEL, "aa"), HistoryMatch("", "a1", 0.8, 0.9)),
-        ("n1", (LABEL, "bb"), HistoryMatch("", "b1", 0.9, 0.9)),
+        ("n1", (LABEL, "aa", 3), HistoryMatch("", "a1", 0.8, 0.9)),
+        ("n1", (LABEL, "bb", 3), HistoryMatch("", "b1", 0.9, 0.9)),
         # New group n2: equal ranks but for the story: the smaller story id wins.
-        ("n2", (STORY, "st_zz"), HistoryMatch("st_zz", "z1", 0.7, 0.8)),
-        ("n2", (LABEL, "aa"), HistoryMatch("", "a2", 0.7, 0.8)),
+        ("n2", (STORY, "st_zz", SNAPSHOT), HistoryMatch("st_zz", "z1", 0.7, 0.8)),
+        ("n2", (LABEL, "aa", 3), HistoryMatch("", "a2", 0.7, 0.8)),
     ]
-    out = dict(fn.process((0, (4, pairs)), joined=state, expire=timer))
-    assert out == {(LABEL, "aa"): "st_old", (LABEL, "bb"): "st_bb", (STORY, "st_zz"): "st_zz"}
+    out = dict(value for value, _ in _answers(fn, 4, pairs, state))
+    assert out == {
+        (LABEL, "aa", 3): "st_old",
+        (LABEL, "bb", 3): "st_bb",
+        (STORY, "st_zz", SNAPSHOT): "st_zz",
+    }
     # Only groups that joined a story are held; entries out of the lookback are dropped.
-    assert sorted(state.items) == [("aa", "st_old", 3), ("n1", "st_bb", 4), ("n2", "st_old", 4)]
+    held = sorted(state["joined"].items)
+    assert held == [("aa", "st_old", 3), ("n1", "st_bb", 4), ("n2", "st_old", 4)]
     # A later window sees n1's recorded story, and a label never recorded as its own.
-    later = [("m", (LABEL, "n1"), HistoryMatch("", "x", 0.9, 0.9))]
-    assert list(fn.process((0, (5, later)), joined=state, expire=timer)) == [
-        ((LABEL, "n1"), "st_bb")
+    later = [("m", (LABEL, "n1", 4), HistoryMatch("", "x", 0.9, 0.9))]
+    assert _answers(fn, 5, later, state) == [(((LABEL, "n1", 4), "st_bb"), _window_max(5))]
+    assert ("m", "st_bb", 5) in state["joined"].items
+
+
+def test_story_map_decides_a_window_after_the_windows_its_refs_name() -> None:
+    """A catch-up delivers window 6 before window 5, and window 6's group matched one of window
+    5's. Window 6 waits; once window 5 is decided (its group joined window 2's story), window 6
+    gets that story, in its own window's time. Deciding window 6 first would have given it
+    'st_n', a story window 5 never keeps."""
+    from wirestory.transforms.history import HistoryMatch
+    from wirestory.transforms.story_map import StoryMapFn
+    from wirestory.transforms.streaming import LABEL
+
+    fn = StoryMapFn(WINDOW, lookback_windows=10)
+    state = _story_state(done=[(0, 4)])
+    six = [("m", (LABEL, "n", 5), HistoryMatch("", "n1", 0.9, 0.9))]
+    assert _answers(fn, 6, six, state) == []
+    assert [window for window, _ in state["waiting"].items] == [6]
+    five = [("n", (LABEL, "a", 2), HistoryMatch("", "a1", 0.8, 0.9))]
+    assert _answers(fn, 5, five, state) == [
+        (((LABEL, "a", 2), "st_a"), _window_max(5)),
+        (((LABEL, "n", 5), "st_a"), _window_max(6)),
     ]
-    assert ("m", "st_bb", 5) in state.items
+    assert state["waiting"].items == []
+    assert state["done"].value == [(0, 6)]
+    assert sorted(state["joined"].items) == [("m", "st_a", 6), ("n", "st_a", 5)]
+    # A window with articles but no match sends its marker only: it is decided, holds nothing.
+    assert _answers(fn, 7, [None], state) == []
+    assert state["done"].value == [(0, 7)]
+
+
+def test_band_index_gives_a_window_that_came_first_the_pairs_it_missed() -> None:
+    """A catch-up delivers window 6 to a band key before window 5: window 6's article could not
+    see window 5's. When window 5 arrives, the pair goes out at window 6's time, with window
+    5's ref, so window 6's lookup still gets it; in order nothing is re-timed."""
+    from wirestory.transforms.history import Probe
+    from wirestory.transforms.records import Signature
+    from wirestory.transforms.streaming import LABEL, BandIndexFn
+
+    def probe(doc_id: str) -> tuple[Probe, str]:
+        return Probe(Signature(doc_id, 10, b"", b"", b""), datetime.date(2024, 10, 1)), doc_id
+
+    fn = BandIndexFn(WINDOW, lookback_windows=10, lookback_days=30)
+    state = {"entries": _Bag([]), "seeded": _Value(None), "expire": _Timer()}
+    assert list(fn.process((b"k", (6, [probe("x")])), **state)) == []
+    (missed,) = fn.process((b"k", (5, [probe("w")])), **state)
+    assert isinstance(missed, beam.window.TimestampedValue)
+    new_id, (old_id, _, ref) = missed.value
+    assert (new_id, old_id, ref, missed.timestamp) == ("x", "w", (LABEL, "w", 5), _window_max(6))
+    found = fn.process((b"k", (7, [probe("y")])), **state)
+    assert sorted((new, old[0], old[2]) for new, old in found) == [
+        ("y", "w", (LABEL, "w", 5)),
+        ("y", "x", (LABEL, "x", 6)),
+    ]
+
+
+def test_window_commits_wait_for_the_watermark_and_go_in_window_order() -> None:
+    """A catch-up delivers window 6's files before window 5's. Neither commits on arrival; when
+    the watermark passes a window's end, every waiting window up to it commits, earliest first
+    (a Delta commit's version must grow, so window 6 first would have made window 5 look
+    committed already)."""
+    from wirestory.pipeline.stream_commit import CommitWindowFn
+    from wirestory.transforms.streaming import window_end
+
+    order: list[int] = []
+
+    class Recording(CommitWindowFn):
+        def commit(self, index: int, items: list[Any]) -> dict[str, Any]:
+            order.append(index)
+            return {"window": index, "items": items}
+
+    fn = Recording("unused", WINDOW)
+    waiting, due = _Bag([]), _Timer()
+    fn.process((0, (6, [("written", "six")])), waiting=waiting, due=due)
+    fn.process((0, (5, [("written", "five")])), waiting=waiting, due=due)
+    fn.process((0, (7, [])), waiting=waiting, due=due)
+    assert order == [] and due.when == window_end(5, WINDOW)
+    now = window_end(6, WINDOW)
+    assert [m["window"] for m in fn.flush(waiting=waiting, due=due, now=now)] == [5, 6]
+    assert order == [5, 6] and waiting.items == [(7, [])] and due.when == window_end(7, WINDOW)
+
+
+class _Bag:
+    """Bag state for calling a stateful DoFn's process directly."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = list(items)
+
+    def read(self) -> list[Any]:
+        return list(self.items)
+
+    def clear(self) -> None:
+        self.items = []
+
+    def add(self, item: Any) -> None:
+        self.items.append(item)
+
+
+class _Value:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def read(self) -> Any:
+        return self.value
+
+    def write(self, value: Any) -> None:
+        self.value = value
+
+
+class _Timer:
+    def set(self, when: Any) -> None:
+        self.when = when
+
+
+def _story_state(joined: list[Any] = (), done: list[Any] = ()) -> dict[str, Any]:
+    return {
+        "joined": _Bag(list(joined)),
+        "done": _Value(list(done)),
+        "waiting": _Bag([]),
+        "expire": _Timer(),
+    }
+
+
+def _window_max(index: int) -> Timestamp:
+    return Timestamp(micros=(index + 1) * WINDOW * 1_000_000 - 1)
+
+
+def _answers(fn: Any, index: int, pairs: list[Any], state: dict[str, Any]) -> list[Any]:
+    """StoryMapFn's outputs for one window's element: (value, timestamp)."""
+    return [(out.value, out.timestamp) for out in fn.process((0, (index, pairs)), **state)]
 
 
 def _record_label(item: tuple[str, str], path: str, window: Any = beam.DoFn.WindowParam) -> None:
@@ -505,8 +647,11 @@ def test_dataflow_streaming_job_holds_every_step(tmp_path: Path) -> None:
             )
     assert stateful["Dedup"] == ({"seen"}, {"ts-expire"})
     assert stateful["BandIndex"] == ({"entries", "seeded"}, {"ts-expire"})
-    # StoryMap holds label -> story of the groups that joined history (no longer every doc).
-    assert stateful["StoryMap"] == ({"joined"}, {"ts-expire"})
+    # StoryMap holds label -> story of the groups that joined history (no longer every doc),
+    # the windows it decided, and windows waiting for an earlier one (a catch-up).
+    assert stateful["StoryMap"] == ({"joined", "done", "waiting"}, {"ts-expire"})
+    # The commit holds a window until the watermark passes it, so windows commit in order.
+    assert stateful["CommitWindow"] == ({"waiting"}, {"ts-due"})
 
 
 def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -587,9 +732,8 @@ def test_stream_continues_a_dataset_built_by_ingest(tmp_path: Path) -> None:
 
 def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
     import pyarrow as pa
-    from apache_beam.transforms.window import IntervalWindow
     from wirestory.pipeline.dataset import Dataset
-    from wirestory.pipeline.stream import CommitWindowFn
+    from wirestory.pipeline.stream_commit import CommitWindowFn
 
     dataset = tmp_path / "ds"
     a = story_text(71)
@@ -614,7 +758,7 @@ def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
     assert len(written) >= 3
     commit = CommitWindowFn(str(dataset), WINDOW)
     commit.setup()
-    (manifest,) = list(commit.process((0, written), window=IntervalWindow(T0, T0 + WINDOW)))
+    manifest = commit.commit(T0 // WINDOW, written)
     assert manifest["window_end"] == T0 + WINDOW
     expected = {"rejects": 0, "articles": 0, "bands": 0, "chrome": 0, "documents": 0}
     assert manifest["committed"] == expected
@@ -625,21 +769,20 @@ def test_a_retried_window_commit_adds_nothing(tmp_path: Path) -> None:
 def test_a_window_commit_waits_for_an_ingest_holding_the_dataset(tmp_path: Path) -> None:
     import threading
 
-    from apache_beam.transforms.window import IntervalWindow
     from wirestory.pipeline.dataset import Dataset, DatasetBusy
-    from wirestory.pipeline.stream import CommitWindowFn
+    from wirestory.pipeline.stream_commit import CommitWindowFn
 
     dataset = tmp_path / "ds"
     run_stream(dataset, [(1, message(story_text(81), "https://x.test/a1", "m1"))])
     data = Dataset.open(str(dataset))
-    window = IntervalWindow(T0 + WINDOW, T0 + 2 * WINDOW)
+    window_index = T0 // WINDOW + 1
     manifest = f"{data.root}/_wirestory/batches/{T0 + 2 * WINDOW:08d}.json"
     # An ingest holds the dataset for longer than the commit may wait: the commit fails (the
     # runner retries it) and writes nothing.
     impatient = CommitWindowFn(str(dataset), WINDOW, lock_wait=0.5)
     impatient.setup()
     with data.lock(), pytest.raises(DatasetBusy):
-        list(impatient.process((0, []), window=window))
+        impatient.commit(window_index, [])
     assert not Path(manifest).exists()
     # An ingest that finishes within the wait: the commit goes through after it, not before.
     holding, marks = threading.Event(), []
@@ -655,7 +798,7 @@ def test_a_window_commit_waits_for_an_ingest_holding_the_dataset(tmp_path: Path)
     holding.wait(10)
     patient = CommitWindowFn(str(dataset), WINDOW, lock_wait=30)
     patient.setup()
-    (done,) = list(patient.process((0, []), window=window))
+    done = patient.commit(window_index, [])
     finished = time.monotonic()
     holder.join()
     assert done["window_end"] == T0 + 2 * WINDOW and Path(manifest).exists()

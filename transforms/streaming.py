@@ -15,32 +15,25 @@ window's end, is on time for the next windowed steps):
   id of an article of the dataset's index (`STORY`), or the label of the article's group in its
   window (`LABEL`: the group's smallest doc_id). For a window's new articles (each with its
   group's label) it emits the earlier articles each collides with, then adds them.
-- `StoryMapFn`, one key: label -> story_id of the earlier windows' groups that joined a story
-  of the history; every other group's story is 'st_' + its label. Per window it receives one
-  element per (new group, old ref) pair with a verified match (reduced by key before it), the
-  best match of the pair. It resolves each ref to its story, gives each new group the story of
-  its best match (HistoryMatch.rank), records the groups that joined, and emits (ref, story)
-  for the refs it resolved. A group with no match never reaches it, and keeps 'st_' + label.
-  That is the rule of transforms/incremental.py, so story ids equal `ingest` run with one batch
-  per window.
-
-Why one sequential step remains: a window's story ids depend on the stories of the groups it
-matched, which were decided by an earlier window's pass through the same step; a Beam graph
-has no loops, so that recurrence has to live in state, in one place that sees windows in order.
-What flows through it is one element per matched (group, old group) pair, and what it holds is
-one entry per group that joined history.
+- `StoryMapFn` (transforms/story_map.py), one key: the story ids of the earlier windows' groups
+  that joined a story of the history; it turns refs into story ids.
 
 Entries older than the lookback (in windows of event time) are dropped when a window is
-processed, and an event-time timer clears a key that sees nothing for a whole lookback. Windows
-reach a key in order (a key's panes fire as the watermark passes each window's end); a window
-that arrives after a later one only misses that later window's entries (it never sees them).
+processed, and an event-time timer clears a key that sees nothing for a whole lookback.
+
+Order. When one watermark step closes several windows (a catch-up), a key may get a later
+window before an earlier one. The later window's articles then missed the earlier one's, so
+when the earlier window arrives, `BandIndexFn` emits those pairs at the later window's time.
+That is on time: the earlier window's pending element holds the watermark below both windows'
+ends, so the later window's lookup has not fired yet. (Only an entry that the later window
+already dropped as out of its lookback, and that the earlier one would still reach, is missed:
+a pair at the lookback's very edge.)
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
@@ -51,10 +44,9 @@ from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import PaneInfoTiming
-from wirestory.transforms.history import HistoryMatch, Probe, verify_history
+from wirestory.transforms.history import Probe, verify_history
 from wirestory.transforms.records import RawDocument, RejectRecord
 from wirestory.transforms.signatures import MinHashParams, band_keys
-from wirestory.transforms.stories import story_id_for
 from wirestory.transforms.stream_seed import IndexSnapshot, already_indexed, indexed_band
 
 DUPLICATES = "duplicates"
@@ -65,12 +57,9 @@ _SEEN_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_ENTRIES = userstate.BagStateSpec("entries", PickleCoder())
 _BAND_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_SEEDED = userstate.ReadModifyWriteStateSpec("seeded", VarIntCoder())
-_STORY_MAP = userstate.BagStateSpec("joined", PickleCoder())
-_STORY_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 SEEN, SEEN_EXPIRE = beam.DoFn.StateParam(_SEEN), beam.DoFn.TimerParam(_SEEN_EXPIRE)
 BAND_ENTRIES, BAND_EXPIRE = beam.DoFn.StateParam(_BAND_ENTRIES), beam.DoFn.TimerParam(_BAND_EXPIRE)
 BAND_SEEDED = beam.DoFn.StateParam(_BAND_SEEDED)
-STORY_MAP, STORY_EXPIRE = beam.DoFn.StateParam(_STORY_MAP), beam.DoFn.TimerParam(_STORY_EXPIRE)
 TIMESTAMP = beam.DoFn.TimestampParam
 WINDOW = beam.DoFn.WindowParam
 
@@ -89,23 +78,12 @@ def window_end(index: int, seconds: int) -> Timestamp:
 
 _LATE = Metrics.counter("wirestory", "late_messages")
 _DUPLICATES = Metrics.counter("wirestory", "duplicate_messages")
-_STORY_PAIRS = Metrics.counter("wirestory", "story_map_pairs")  # elements StoryMap received
-_UNRESOLVED = Metrics.counter("wirestory", "story_map_unresolved")  # never expected
 
-# What an earlier article's band entries say about its story (a Ref): (STORY, story id) for an
-# article of the dataset's index, (LABEL, its group's label in its window) for a streamed one.
+# What an earlier article's band entries say about its story (a Ref): (STORY, story id, SNAPSHOT)
+# for an article of the dataset's index, (LABEL, its group's label, its window) for a streamed
+# one. The window tells StoryMap which window's decisions the ref depends on.
 STORY, LABEL = "story", "label"
-Ref = tuple[str, str]
-
-
-def resolve(ref: Ref, joined: Mapping[str, tuple[str, int]]) -> str:
-    """The story of a ref: a snapshot ref's own story; a label's recorded story if its group
-    joined one (`joined`: label -> (story_id, window)), else the group's own, 'st_' + label."""
-    kind, value = ref
-    if kind == STORY:
-        return value
-    recorded = joined.get(value)
-    return recorded[0] if recorded is not None else story_id_for(value)
+Ref = tuple[str, str, int]
 
 
 def identity(item: RawDocument | RejectRecord) -> tuple[str, RawDocument | RejectRecord]:
@@ -217,14 +195,23 @@ class BandIndexFn(beam.DoFn):
             seeded.write(1)
             held += self._seed(key, index)
         probes = sorted({p.doc_id: (p, label) for p, label in new}.values(), key=_doc_id)
-        for probe, _ in probes:
+        for probe, label in probes:
             for old_id, old_index, signature, old_date, ref in held:
                 # The lookback of ingest too: document dates at most --lookback-days apart.
-                if old_index < index and abs(probe.doc_date - old_date) <= self._days:
+                if abs(probe.doc_date - old_date) > self._days:
+                    continue
+                if old_index < index:
                     yield probe.doc_id, (old_id, signature, ref)
+                elif old_index > index and old_index - index <= self._lookback:
+                    # A later window reached this key first (a catch-up: one watermark step
+                    # closed both): its article missed this one, so the pair goes to the later
+                    # window now. On time there: this window's element holds the watermark.
+                    mine = (probe.doc_id, probe.signature, (LABEL, label, index))
+                    at = window_end(old_index, self._seconds) - Duration(micros=1)
+                    yield beam.window.TimestampedValue((old_id, mine), at)
         known = {e[0] for e in held}
         held += [
-            (p.doc_id, index, p.signature, p.doc_date, (LABEL, label))
+            (p.doc_id, index, p.signature, p.doc_date, (LABEL, label, index))
             for p, label in probes
             if p.doc_id not in known
         ]
@@ -245,7 +232,7 @@ class BandIndexFn(beam.DoFn):
         if self._snapshot.empty() or not self._kept(SNAPSHOT, index):
             return []
         return [
-            (doc_id, SNAPSHOT, signature, doc_date, (STORY, story))
+            (doc_id, SNAPSHOT, signature, doc_date, (STORY, story, SNAPSHOT))
             for doc_id, signature, doc_date, story in indexed_band(self._snapshot, key, None)
         ]
 
@@ -295,81 +282,3 @@ class VerifyCollisionsFn(beam.DoFn):
             match = verify_history(probe, old, self._params)
             if match is not None:
                 yield doc_id, (label, ref, match)
-
-
-def story_pair(item: tuple[str, tuple[str, Ref, HistoryMatch]]) -> tuple[Any, HistoryMatch]:
-    """A verified match keyed by (new group's label, old ref): StoryMap needs one per pair."""
-    _, (label, ref, match) = item
-    return (label, ref), match
-
-
-class StoryMapFn(beam.DoFn):
-    """One key: (0, (window, [(new label, old Ref, best HistoryMatch of the pair)])) -> (Ref,
-    story_id) for every ref of the window's matches. State: label -> (story_id, window) of the
-    groups that joined a story of the history (within the lookback)."""
-
-    def __init__(self, seconds: int, lookback_windows: int) -> None:
-        self._seconds = seconds
-        self._lookback = lookback_windows
-
-    def process(
-        self,
-        element: tuple[int, tuple[int, list[tuple[str, Ref, HistoryMatch]]]],
-        joined: Any = STORY_MAP,
-        expire: Any = STORY_EXPIRE,
-    ) -> Iterator[tuple[Ref, str]]:
-        index, pairs = element[1]
-        _STORY_PAIRS.inc(len(pairs))
-        known = {
-            label: (story, at) for label, story, at in joined.read() if at >= index - self._lookback
-        }
-        yield from decide_window(index, pairs, known)
-        joined.clear()
-        for label, (story, at) in sorted(known.items()):
-            joined.add((label, story, at))
-        if known:
-            newest = max(at for _, at in known.values())
-            expire.set(window_end(newest + self._lookback + 1, self._seconds))
-
-    @userstate.on_timer(_STORY_EXPIRE)
-    def expired(self, joined: Any = STORY_MAP) -> None:
-        joined.clear()  # nothing for a whole lookback
-
-
-def decide_window(
-    index: int,
-    pairs: Iterable[tuple[str, Ref, HistoryMatch]],
-    known: dict[str, tuple[str, int]],
-) -> Iterator[tuple[Ref, str]]:
-    """One window's story decisions: (ref, story) for each ref of `pairs`; records in `known`
-    (label -> (story_id, window)) each new group's best match's story (rank: Jaccard, then
-    containment, then the smaller story id, then the smaller doc id). A story id never changes:
-    a label already recorded keeps its story."""
-    resolved: dict[Ref, str] = {}
-    best: dict[str, HistoryMatch] = {}
-    for label, ref, match in pairs:
-        story = resolved.get(ref)
-        if story is None:
-            story = resolved[ref] = resolve(ref, known)
-        found = HistoryMatch(story, match.doc_id, match.jaccard, match.containment)
-        held = best.get(label)
-        if held is None or found.rank() > held.rank():
-            best[label] = found
-    for label, match in best.items():
-        known.setdefault(label, (match.story_id, index))
-    yield from sorted(resolved.items())
-
-
-def fill_story(item: tuple[Ref, dict[str, list[Any]]]) -> Iterator[tuple[str, HistoryMatch]]:
-    """(ref, {match: [(doc_id, HistoryMatch)], story: [story_id]}) -> (doc_id, HistoryMatch)
-    with the ref's story filled in."""
-    ref, joined = item
-    if not joined["story"]:
-        # StoryMap answers every ref it is sent; only an answer the runner dropped as late
-        # data (behind the watermark) would be missing.
-        _UNRESOLVED.inc(len(joined["match"]))
-        logging.getLogger("wirestory").error("no story for %s: its matches are dropped", ref)
-        return
-    story = joined["story"][0]
-    for doc_id, match in joined["match"]:
-        yield doc_id, HistoryMatch(story, match.doc_id, match.jaccard, match.containment)
