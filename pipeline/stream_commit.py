@@ -78,7 +78,8 @@ class CommitWindowFn(beam.DoFn):
     def flush(
         self, waiting: Any = WAITING, due: Any = DUE, now: Any = beam.DoFn.TimestampParam
     ) -> Iterator[dict[str, Any]]:
-        """Commits, earliest first, every waiting window the watermark has passed."""
+        """Commits, earliest first, every waiting window that ends by the timer's time (the
+        watermark has passed it), then sets the timer for the next waiting window."""
         held = sorted(waiting.read(), key=lambda item: item[0])
         ready = [item for item in held if window_end(item[0], self._seconds) <= now]
         later = held[len(ready) :]

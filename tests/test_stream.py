@@ -382,7 +382,7 @@ def test_story_map_resolves_refs_and_records_only_joined_groups() -> None:
     assert resolve((STORY, "st_snap", SNAPSHOT), joined) == "st_snap"  # the dataset's index
 
     fn = StoryMapFn(WINDOW, lookback_windows=2)
-    state = _story_state(joined=[("aa", "st_old", 3), ("gone", "st_x", 0)], done=[(0, 3)])
+    state = _story_state(joined=[("aa", "st_old", 3), ("gone", "st_x", 0)], done=[(0, 3)], passed=3)
     pairs = [
         # New group n1 matched a group that joined st_old, and one that did not (st_bb): the
         # better match (Jaccard) wins.
@@ -446,7 +446,7 @@ def test_band_index_gives_a_window_that_came_first_the_pairs_it_missed() -> None
         return Probe(Signature(doc_id, 10, b"", b"", b""), datetime.date(2024, 10, 1)), doc_id
 
     fn = BandIndexFn(WINDOW, lookback_windows=10, lookback_days=30)
-    state = {"entries": _Bag([]), "seeded": _Value(None), "expire": _Timer()}
+    state = _band_state()
     assert list(fn.process((b"k", (6, [probe("x")])), **state)) == []
     (missed,) = fn.process((b"k", (5, [probe("w")])), **state)
     assert isinstance(missed, beam.window.TimestampedValue)
@@ -480,9 +480,45 @@ def test_window_commits_wait_for_the_watermark_and_go_in_window_order() -> None:
     fn.process((0, (5, [("written", "five")])), waiting=waiting, due=due)
     fn.process((0, (7, [])), waiting=waiting, due=due)
     assert order == [] and due.when == window_end(5, WINDOW)
-    now = window_end(6, WINDOW)
-    assert [m["window"] for m in fn.flush(waiting=waiting, due=due, now=now)] == [5, 6]
+    # The timer fires at its time: window 5 commits, and the timer moves to window 6.
+    assert [m["window"] for m in fn.flush(waiting=waiting, due=due, now=due.when)] == [5]
+    assert due.when == window_end(6, WINDOW)
+    assert [m["window"] for m in fn.flush(waiting=waiting, due=due, now=due.when)] == [6]
     assert order == [5, 6] and waiting.items == [(7, [])] and due.when == window_end(7, WINDOW)
+
+
+def test_a_window_that_came_first_keeps_what_an_earlier_one_still_needs() -> None:
+    """Lookback 2 windows. Window 3's group c joined story st_a, and window 3's article c1 sits
+    in a band. Window 6 comes before window 5 (a catch-up); window 5 still reaches window 3.
+    Neither step may drop window 3's state on seeing window 6: only the watermark (the latest
+    window passed, here 3) says what no window to come needs."""
+    from wirestory.transforms.history import HistoryMatch, Probe
+    from wirestory.transforms.records import Signature
+    from wirestory.transforms.story_map import StoryMapFn
+    from wirestory.transforms.streaming import LABEL, BandIndexFn
+
+    stories = StoryMapFn(WINDOW, lookback_windows=2)
+    state = _story_state(done=[(0, 3)], passed=3)
+    three = [("c", (LABEL, "a", 2), HistoryMatch("", "a1", 0.9, 0.9))]
+    assert [value for value, _ in _answers(stories, 3, three, state)] == [((LABEL, "a", 2), "st_a")]
+    assert _answers(stories, 6, [None], state) == []
+    five = [("e", (LABEL, "c", 3), HistoryMatch("", "c1", 0.9, 0.9))]
+    assert _answers(stories, 5, five, state) == [(((LABEL, "c", 3), "st_a"), _window_max(5))]
+
+    def probe(doc_id: str) -> tuple[Probe, str]:
+        return Probe(Signature(doc_id, 10, b"", b"", b""), datetime.date(2024, 10, 1)), doc_id
+
+    bands = BandIndexFn(WINDOW, lookback_windows=2, lookback_days=30)
+    band = _band_state(passed=2)
+    assert list(bands.process((b"k", (3, [probe("c1")])), **band)) == []
+    band["passed"].value = 3
+    assert list(bands.process((b"k", (6, [probe("f1")])), **band)) == []  # c1 is out of 6's
+    found = list(bands.process((b"k", (5, [probe("e1")])), **band))
+    timed = beam.window.TimestampedValue
+    assert [(new, old[0]) for new, old in (x for x in found if not isinstance(x, timed))] == [
+        ("e1", "c1")  # window 6 did not drop c1: window 5 still reaches it
+    ]
+    assert [(x.value[0], x.value[1][0]) for x in found if isinstance(x, timed)] == [("f1", "e1")]
 
 
 class _Bag:
@@ -517,12 +553,26 @@ class _Timer:
         self.when = when
 
 
-def _story_state(joined: list[Any] = (), done: list[Any] = ()) -> dict[str, Any]:
+def _story_state(
+    joined: list[Any] = (), done: list[Any] = (), passed: int | None = None
+) -> dict[str, Any]:
     return {
         "joined": _Bag(list(joined)),
         "done": _Value(list(done)),
         "waiting": _Bag([]),
+        "passed": _Value(passed),
         "expire": _Timer(),
+        "passing": _Timer(),
+    }
+
+
+def _band_state(passed: int | None = None) -> dict[str, Any]:
+    return {
+        "entries": _Bag([]),
+        "seeded": _Value(None),
+        "expire": _Timer(),
+        "passed": _Value(passed),
+        "passing": _Timer(),
     }
 
 
@@ -646,10 +696,13 @@ def test_dataflow_streaming_job_holds_every_step(tmp_path: Path) -> None:
                 set(payload.timer_family_specs),
             )
     assert stateful["Dedup"] == ({"seen"}, {"ts-expire"})
-    assert stateful["BandIndex"] == ({"entries", "seeded"}, {"ts-expire"})
+    assert stateful["BandIndex"] == ({"entries", "seeded", "passed"}, {"ts-expire", "ts-passing"})
     # StoryMap holds label -> story of the groups that joined history (no longer every doc),
     # the windows it decided, and windows waiting for an earlier one (a catch-up).
-    assert stateful["StoryMap"] == ({"joined", "done", "waiting"}, {"ts-expire"})
+    assert stateful["StoryMap"] == (
+        {"joined", "done", "waiting", "passed"},
+        {"ts-expire", "ts-passing"},
+    )
     # The commit holds a window until the watermark passes it, so windows commit in order.
     assert stateful["CommitWindow"] == ({"waiting"}, {"ts-due"})
 

@@ -19,7 +19,9 @@ Order. When one watermark step closes several windows (a catch-up), their elemen
 key in any order. A window is decided only once every window its refs name has been decided
 (every window with articles sends its marker, so each such window arrives); until then it waits
 in state. Its answers are then emitted at its own window's timestamp. That is never late: the
-window it waited for is earlier, and its pending element holds the watermark below both.
+window it waited for is earlier, and its pending element holds the watermark below both. State
+is pruned only below what a window still to come may need: the `passing` timer, set at each
+window's end, tells the step which windows have all arrived (streaming.still_needed).
 """
 
 from __future__ import annotations
@@ -29,27 +31,40 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.coders import PickleCoder
+from apache_beam.coders import PickleCoder, VarIntCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms import userstate
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.utils.timestamp import Duration
 from wirestory.transforms.history import HistoryMatch
 from wirestory.transforms.stories import story_id_for
-from wirestory.transforms.streaming import LABEL, STORY, Ref, window_end
+from wirestory.transforms.streaming import (
+    LABEL,
+    STORY,
+    TIMESTAMP,
+    Ref,
+    still_needed,
+    window_end,
+    window_index,
+)
 
 _JOINED = userstate.BagStateSpec("joined", PickleCoder())
 _DONE = userstate.ReadModifyWriteStateSpec("done", PickleCoder())  # decided windows: intervals
 _WAITING = userstate.BagStateSpec("waiting", PickleCoder())  # (window, pairs) not decided yet
+_PASSED = userstate.ReadModifyWriteStateSpec("passed", VarIntCoder())  # see streaming.py
 _EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
-JOINED, DONE, WAITING = (beam.DoFn.StateParam(s) for s in (_JOINED, _DONE, _WAITING))
-EXPIRE = beam.DoFn.TimerParam(_EXPIRE)
+_PASSING = userstate.TimerSpec("passing", TimeDomain.WATERMARK)
+JOINED, DONE, WAITING, PASSED = (
+    beam.DoFn.StateParam(s) for s in (_JOINED, _DONE, _WAITING, _PASSED)
+)
+EXPIRE, PASSING = beam.DoFn.TimerParam(_EXPIRE), beam.DoFn.TimerParam(_PASSING)
 
 _STORY_PAIRS = Metrics.counter("wirestory", "story_map_pairs")  # elements StoryMap received
-_WAITED = Metrics.counter("wirestory", "story_map_windows_waited")  # out-of-order windows
+_WAITED = Metrics.counter("wirestory", "story_map_windows_waited")  # came before one they need
 _UNRESOLVED = Metrics.counter("wirestory", "story_map_unresolved")  # never expected
 
 Pair = tuple[str, Ref, HistoryMatch]
+_LOG = logging.getLogger("wirestory")
 
 
 def resolve(ref: Ref, joined: Mapping[str, tuple[str, int]]) -> str:
@@ -107,7 +122,9 @@ class StoryMapFn(beam.DoFn):
         joined: Any = JOINED,
         done: Any = DONE,
         waiting: Any = WAITING,
+        passed: Any = PASSED,
         expire: Any = EXPIRE,
+        passing: Any = PASSING,
     ) -> Iterator[Any]:
         index, items = element[1]
         pairs = [item for item in items if item is not None]
@@ -121,14 +138,17 @@ class StoryMapFn(beam.DoFn):
             at = window_end(window, self._seconds) - Duration(micros=1)
             for answer in answers:
                 yield beam.window.TimestampedValue(answer, at)
-        if pending:
+        if index in pending:
             _WAITED.inc()
-        floor = min([index, *pending]) - self._lookback  # what no window to come can need
+        # Kept: what a waiting window, this one or any still to come may need.
+        needed = still_needed(index, passed.read(), self._lookback)
+        floor = min([needed, *(window - self._lookback for window in pending)])
         _rewrite(joined, sorted((lb, s, at) for lb, (s, at) in known.items() if at >= floor))
         done.write([(max(start, floor), end) for start, end in decided if end >= floor])
         _rewrite(waiting, sorted(pending.items()))
         newest = max([index, *pending, *(end for _, end in decided)])
         expire.set(window_end(newest + self._lookback + 1, self._seconds))
+        passing.set(window_end(index, self._seconds))
 
     def _decide(
         self, pending: dict[int, list[Pair]], decided: Spans, known: dict[str, tuple[str, int]]
@@ -146,8 +166,16 @@ class StoryMapFn(beam.DoFn):
 
     @userstate.on_timer(_EXPIRE)
     def expired(self, joined: Any = JOINED, done: Any = DONE, waiting: Any = WAITING) -> None:
+        stuck = [window for window, _ in waiting.read()]
+        if stuck:  # never expected: each window a ref names sends its marker
+            _UNRESOLVED.inc(len(stuck))
+            _LOG.error("windows %s never got the windows they matched: dropped", stuck)
         for state in (joined, done, waiting):  # nothing for a whole lookback
             state.clear()
+
+    @userstate.on_timer(_PASSING)
+    def passing(self, passed: Any = PASSED, now: Any = TIMESTAMP) -> None:
+        passed.write(max(passed.read() or 0, window_index(now, self._seconds)))
 
 
 def _rewrite(state: Any, items: Iterable[Any]) -> None:
@@ -184,7 +212,7 @@ def fill_story(item: tuple[Ref, dict[str, list[Any]]]) -> Iterator[tuple[str, Hi
         # StoryMap answers every ref it is sent; only an answer the runner dropped as late
         # data (behind the watermark) would be missing.
         _UNRESOLVED.inc(len(joined["match"]))
-        logging.getLogger("wirestory").error("no story for %s: its matches are dropped", ref)
+        _LOG.error("no story for %s: its matches are dropped", ref)
         return
     story = joined["story"][0]
     for doc_id, match in joined["match"]:

@@ -18,21 +18,24 @@ window's end, is on time for the next windowed steps):
 - `StoryMapFn` (transforms/story_map.py), one key: the story ids of the earlier windows' groups
   that joined a story of the history; it turns refs into story ids.
 
-Entries older than the lookback (in windows of event time) are dropped when a window is
-processed, and an event-time timer clears a key that sees nothing for a whole lookback.
+Entries out of the lookback (in windows of event time) are dropped once no window still to come
+can need them, and an event-time timer clears a key that sees nothing for a whole lookback.
 
 Order. When one watermark step closes several windows (a catch-up), a key may get a later
 window before an earlier one. The later window's articles then missed the earlier one's, so
 when the earlier window arrives, `BandIndexFn` emits those pairs at the later window's time.
 That is on time: the earlier window's pending element holds the watermark below both windows'
-ends, so the later window's lookup has not fired yet. (Only an entry that the later window
-already dropped as out of its lookback, and that the earlier one would still reach, is missed:
-a pair at the lookback's very edge.)
+ends, so the later window's lookup has not fired yet. A window keeps what an earlier one may
+still need: a `passing` timer at each window's end records the latest window the watermark has
+passed at the key (all windows up to it have arrived), and only what no later window needs is
+pruned (`still_needed`). The dataset's entries are read on the first window whose lookback
+reaches the job's start.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -57,9 +60,14 @@ _SEEN_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_ENTRIES = userstate.BagStateSpec("entries", PickleCoder())
 _BAND_EXPIRE = userstate.TimerSpec("expire", TimeDomain.WATERMARK)
 _BAND_SEEDED = userstate.ReadModifyWriteStateSpec("seeded", VarIntCoder())
+# The latest window whose end the watermark has passed at this key: every window up to it has
+# arrived, so state that only such windows could need may go.
+_BAND_PASSED = userstate.ReadModifyWriteStateSpec("passed", VarIntCoder())
+_BAND_PASSING = userstate.TimerSpec("passing", TimeDomain.WATERMARK)
 SEEN, SEEN_EXPIRE = beam.DoFn.StateParam(_SEEN), beam.DoFn.TimerParam(_SEEN_EXPIRE)
 BAND_ENTRIES, BAND_EXPIRE = beam.DoFn.StateParam(_BAND_ENTRIES), beam.DoFn.TimerParam(_BAND_EXPIRE)
 BAND_SEEDED = beam.DoFn.StateParam(_BAND_SEEDED)
+BAND_PASSED, BAND_PASSING = beam.DoFn.StateParam(_BAND_PASSED), beam.DoFn.TimerParam(_BAND_PASSING)
 TIMESTAMP = beam.DoFn.TimestampParam
 WINDOW = beam.DoFn.WindowParam
 
@@ -188,19 +196,24 @@ class BandIndexFn(beam.DoFn):
         entries: Any = BAND_ENTRIES,
         seeded: Any = BAND_SEEDED,
         expire: Any = BAND_EXPIRE,
+        passed: Any = BAND_PASSED,
+        passing: Any = BAND_PASSING,
     ) -> Iterator[Any]:
         key, (index, new) = element
-        held = [e for e in entries.read() if self._kept(e[1], index)]
-        if not seeded.read():
+        # Kept: what this window or any window still to come may need (not only this one's
+        # lookback: an earlier window may still arrive, see the module's "Order").
+        floor = still_needed(index, passed.read(), self._lookback)
+        held = [e for e in entries.read() if self._since(e[1]) >= floor]
+        if not seeded.read() and self._start >= index - self._lookback:
             seeded.write(1)
-            held += self._seed(key, index)
+            held += self._seed(key)
         probes = sorted({p.doc_id: (p, label) for p, label in new}.values(), key=_doc_id)
         for probe, label in probes:
             for old_id, old_index, signature, old_date, ref in held:
                 # The lookback of ingest too: document dates at most --lookback-days apart.
                 if abs(probe.doc_date - old_date) > self._days:
                     continue
-                if old_index < index:
+                if old_index < index and self._since(old_index) >= index - self._lookback:
                     yield probe.doc_id, (old_id, signature, ref)
                 elif old_index > index and old_index - index <= self._lookback:
                     # A later window reached this key first (a catch-up: one watermark step
@@ -220,16 +233,17 @@ class BandIndexFn(beam.DoFn):
             entries.add(entry)
         newest = max(e[1] for e in held)
         expire.set(window_end(newest + self._lookback + 1, self._seconds))
+        passing.set(window_end(index, self._seconds))
 
-    def _kept(self, entry_index: int, index: int) -> bool:
-        """Within the lookback: entries of the snapshot (window -1) count from the job's start."""
-        since = self._start if entry_index == SNAPSHOT else entry_index
-        return since >= index - self._lookback
+    def _since(self, entry_index: int) -> int:
+        """An entry's window; the snapshot's (window -1) counts from the job's start."""
+        return self._start if entry_index == SNAPSHOT else entry_index
 
-    def _seed(self, key: bytes, index: int) -> list[tuple[Any, ...]]:
+    def _seed(self, key: bytes) -> list[tuple[Any, ...]]:
         """The dataset's indexed articles with this band key (story ids known), as entries
-        older than any window; none once the job's start is out of the lookback."""
-        if self._snapshot.empty() or not self._kept(SNAPSHOT, index):
+        older than any window. Read on the first window whose lookback reaches the job's start
+        (a key first used later reads nothing, unless an earlier window then arrives)."""
+        if self._snapshot.empty():
             return []
         return [
             (doc_id, SNAPSHOT, signature, doc_date, (STORY, story, SNAPSHOT))
@@ -239,6 +253,19 @@ class BandIndexFn(beam.DoFn):
     @userstate.on_timer(_BAND_EXPIRE)
     def expired(self, entries: Any = BAND_ENTRIES) -> None:
         entries.clear()  # nothing for a whole lookback: every entry is out of it
+
+    @userstate.on_timer(_BAND_PASSING)
+    def passing(self, passed: Any = BAND_PASSED, now: Any = TIMESTAMP) -> None:
+        passed.write(max(passed.read() or 0, window_index(now, self._seconds)))
+
+
+def still_needed(index: int, passed: int | None, lookback: int) -> int | float:
+    """The oldest window a keyed step must keep for `index` and every window still to come:
+    those after `passed` (the latest window the watermark has passed there, None if none yet),
+    and this one."""
+    if not passed:
+        return -math.inf  # no window passed yet: an earlier one may still come
+    return min(index, passed + 1) - lookback
 
 
 def _doc_id(labelled: tuple[Probe, str]) -> str:
