@@ -521,6 +521,26 @@ def test_a_window_that_came_first_keeps_what_an_earlier_one_still_needs() -> Non
     assert [(x.value[0], x.value[1][0]) for x in found if isinstance(x, timed)] == [("f1", "e1")]
 
 
+def test_a_band_key_keeps_the_datasets_entries_for_the_lookback_from_the_jobs_start() -> None:
+    """A backlog window from before the job's start (window 95, start 100, lookback 3) is the
+    first to use a band key. The dataset's entries it reads stay reachable until window 103,
+    so the key's expiry may not come before then (it came after window 99 before)."""
+    from wirestory.transforms.history import Probe
+    from wirestory.transforms.records import Signature
+    from wirestory.transforms.streaming import SNAPSHOT, STORY, BandIndexFn, window_end
+
+    def signature(doc_id: str) -> Signature:
+        return Signature(doc_id, 10, b"", b"", b"")
+
+    day = datetime.date(2024, 10, 1)
+    fn = BandIndexFn(WINDOW, lookback_windows=3, lookback_days=30, start_index=100)
+    fn._seed = lambda key: [("s1", SNAPSHOT, signature("s1"), day, (STORY, "st_s1", SNAPSHOT))]
+    band = _band_state()
+    found = list(fn.process((b"k", (95, [(Probe(signature("a95"), day), "a95")])), **band))
+    assert [(new, old[0]) for new, old in found] == [("a95", "s1")]
+    assert band["expire"].when == window_end(100 + 3 + 1, WINDOW)
+
+
 class _Bag:
     """Bag state for calling a stateful DoFn's process directly."""
 

@@ -43,9 +43,9 @@ from wirestory.transforms.streaming import (
     STORY,
     TIMESTAMP,
     Ref,
+    latest_passed,
     still_needed,
     window_end,
-    window_index,
 )
 
 _JOINED = userstate.BagStateSpec("joined", PickleCoder())
@@ -61,7 +61,8 @@ EXPIRE, PASSING = beam.DoFn.TimerParam(_EXPIRE), beam.DoFn.TimerParam(_PASSING)
 
 _STORY_PAIRS = Metrics.counter("wirestory", "story_map_pairs")  # elements StoryMap received
 _WAITED = Metrics.counter("wirestory", "story_map_windows_waited")  # came before one they need
-_UNRESOLVED = Metrics.counter("wirestory", "story_map_unresolved")  # never expected
+_UNRESOLVED = Metrics.counter("wirestory", "story_map_unresolved")  # matches; never expected
+_DROPPED = Metrics.counter("wirestory", "story_map_windows_dropped")  # never expected
 
 Pair = tuple[str, Ref, HistoryMatch]
 _LOG = logging.getLogger("wirestory")
@@ -168,14 +169,14 @@ class StoryMapFn(beam.DoFn):
     def expired(self, joined: Any = JOINED, done: Any = DONE, waiting: Any = WAITING) -> None:
         stuck = [window for window, _ in waiting.read()]
         if stuck:  # never expected: each window a ref names sends its marker
-            _UNRESOLVED.inc(len(stuck))
+            _DROPPED.inc(len(stuck))
             _LOG.error("windows %s never got the windows they matched: dropped", stuck)
         for state in (joined, done, waiting):  # nothing for a whole lookback
             state.clear()
 
     @userstate.on_timer(_PASSING)
     def passing(self, passed: Any = PASSED, now: Any = TIMESTAMP) -> None:
-        passed.write(max(passed.read() or 0, window_index(now, self._seconds)))
+        passed.write(latest_passed(passed.read(), now, self._seconds))
 
 
 def _rewrite(state: Any, items: Iterable[Any]) -> None:

@@ -231,7 +231,8 @@ class BandIndexFn(beam.DoFn):
         entries.clear()
         for entry in held:
             entries.add(entry)
-        newest = max(e[1] for e in held)
+        # The dataset's entries count from the job's start: kept until its lookback ends.
+        newest = max(self._since(e[1]) for e in held)
         expire.set(window_end(newest + self._lookback + 1, self._seconds))
         passing.set(window_end(index, self._seconds))
 
@@ -256,16 +257,22 @@ class BandIndexFn(beam.DoFn):
 
     @userstate.on_timer(_BAND_PASSING)
     def passing(self, passed: Any = BAND_PASSED, now: Any = TIMESTAMP) -> None:
-        passed.write(max(passed.read() or 0, window_index(now, self._seconds)))
+        passed.write(latest_passed(passed.read(), now, self._seconds))
 
 
 def still_needed(index: int, passed: int | None, lookback: int) -> int | float:
     """The oldest window a keyed step must keep for `index` and every window still to come:
     those after `passed` (the latest window the watermark has passed there, None if none yet),
     and this one."""
-    if not passed:
+    if passed is None:
         return -math.inf  # no window passed yet: an earlier one may still come
     return min(index, passed + 1) - lookback
+
+
+def latest_passed(passed: int | None, now: Timestamp, seconds: int) -> int:
+    """The latest window passed, after a `passing` timer fired at `now` (a window's end)."""
+    fired = window_index(now, seconds)
+    return fired if passed is None else max(passed, fired)
 
 
 def _doc_id(labelled: tuple[Probe, str]) -> str:
