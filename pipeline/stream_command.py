@@ -15,6 +15,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from wirestory.pipeline.dataset import DatasetError
+from wirestory.pipeline.errors import UsageError
 from wirestory.pipeline.ingest import open_dataset
 from wirestory.pipeline.options import WirestoryOptions
 from wirestory.pipeline.runner import LOCAL, resolve_runner
@@ -33,8 +34,8 @@ class StreamOptions(PipelineOptions):
         add_stream_flags(parser)
 
 
-def stream_context(options: PipelineOptions) -> StreamContext:
-    """Checks the options, opens (or creates) the dataset; the context the graph needs."""
+def check_stream_options(options: PipelineOptions) -> str:
+    """Checks a stream's own options; returns the subscription."""
     wirestory = options.view_as(WirestoryOptions)
     stream = options.view_as(StreamOptions)
     subscription = stream.input_subscription or ""
@@ -49,6 +50,14 @@ def stream_context(options: PipelineOptions) -> StreamContext:
         wirestory.minhash_params()
     except ValueError as err:
         raise DatasetError(str(err)) from err
+    return subscription
+
+
+def stream_context(options: PipelineOptions) -> StreamContext:
+    """Checks the options, opens (or creates) the dataset; the context the graph needs."""
+    subscription = check_stream_options(options)
+    wirestory = options.view_as(WirestoryOptions)
+    stream = options.view_as(StreamOptions)
     dataset = open_dataset(wirestory.dataset, wirestory)
     return StreamContext(
         root=dataset.root,
@@ -89,9 +98,29 @@ def stream_runner(options: PipelineOptions, workers: int | None = None) -> Any:
     return resolve_runner(options, workers)
 
 
+def _check_credentials() -> None:
+    """The local runner reads Pub/Sub with this machine's Google credentials: without them,
+    say so in one line before starting (Beam would retry, print tracebacks, then fail)."""
+    try:
+        import google.auth
+        from google.auth.exceptions import DefaultCredentialsError
+    except ImportError:  # no GCP extra: Beam's Pub/Sub read says what is missing
+        return
+    try:
+        google.auth.default()
+    except DefaultCredentialsError as err:
+        raise UsageError(
+            "reading Pub/Sub needs Google credentials (gcloud auth application-default login, "
+            f"or GOOGLE_APPLICATION_CREDENTIALS): {err}"
+        ) from None
+
+
 def run_stream(options: PipelineOptions, workers: int | None = None) -> int:
     """Runs until the job is cancelled or drained (locally: until interrupted)."""
     runner = stream_runner(options, workers)
+    check_stream_options(options)
+    if type(runner).__name__ == "BundleBasedDirectRunner":  # reads Pub/Sub from this machine
+        _check_credentials()
     wirestory = options.view_as(WirestoryOptions)
     wirestory.extract_processes = wirestory.extract_processes or 1
     pipeline = beam.Pipeline(runner=runner, options=options)

@@ -738,6 +738,26 @@ def test_stream_command_checks_its_options(capsys: pytest.CaptureFixture[str]) -
     )
 
 
+def test_a_local_stream_without_google_credentials_is_one_line_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The local runner reads Pub/Sub with the machine's credentials. Without them, the command
+    says so in one line before it starts (Beam retried, printed tracebacks, then failed)."""
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def no_credentials(*args: Any, **kwargs: Any) -> Any:
+        raise DefaultCredentialsError("Your default credentials were not found.")
+
+    monkeypatch.setattr(google.auth, "default", no_credentials)
+    dataset = tmp_path / "ds"
+    argv = ["stream", f"--input_subscription={SUBSCRIPTION}", "--dataset", str(dataset)]
+    assert cli.main([*argv, "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "reading Pub/Sub needs Google credentials" in err[0]
+    assert not dataset.exists()
+
+
 def test_gcs_notification_reads_the_object_it_names() -> None:
     from wirestory.pipeline.options import WirestoryOptions as Options
     from wirestory.transforms.messages import IGNORED, ParseMessageFn
