@@ -101,11 +101,9 @@ def stream_runner(options: PipelineOptions, workers: int | None = None) -> Any:
 def _check_credentials() -> None:
     """The local runner reads Pub/Sub with this machine's Google credentials: without them,
     say so in one line before starting (Beam would retry, print tracebacks, then fail)."""
-    try:
-        import google.auth
-        from google.auth.exceptions import DefaultCredentialsError
-    except ImportError:  # no GCP extra: Beam's Pub/Sub read says what is missing
-        return
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
     try:
         google.auth.default()
     except DefaultCredentialsError as err:
