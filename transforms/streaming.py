@@ -234,7 +234,10 @@ class BandIndexFn(beam.DoFn):
         # The dataset's entries count from the job's start: kept until its lookback ends.
         newest = max(self._since(e[1]) for e in held)
         expire.set(window_end(newest + self._lookback + 1, self._seconds))
-        passing.set(window_end(index, self._seconds))
+        if any(self._since(e[1]) < index - self._lookback for e in held):
+            # Something here is out of this window's lookback and waits to be pruned: learn
+            # when the watermark passes this window (a key with nothing to prune sets no timer).
+            passing.set(window_end(index, self._seconds))
 
     def _since(self, entry_index: int) -> int:
         """An entry's window; the snapshot's (window -1) counts from the job's start."""
